@@ -1,0 +1,68 @@
+"""Typed exceptions. Every error names the input it is about."""
+
+from __future__ import annotations
+
+
+class CorroborateError(Exception):
+    """Base class of every error Corroborate raises on purpose."""
+
+    code = "E000"
+
+    def __init__(self, message: str, *, input_name: str | None = None) -> None:
+        self.input_name = input_name
+        self.message = message
+        super().__init__(f"{input_name}: {message}" if input_name else message)
+
+
+class IngestError(CorroborateError):
+    """An input could not be turned into an article. The batch goes on."""
+
+    code = "E100"
+
+
+class UndecodableInput(IngestError):
+    code = "E101"
+
+
+class BinaryInput(IngestError):
+    code = "E102"
+
+
+class EmptyText(IngestError):
+    code = "E103"
+
+
+class TooLarge(IngestError):
+    code = "E104"
+
+
+class NoArticle(IngestError):
+    code = "E105"
+
+
+class NotEnglish(IngestError):
+    code = "E106"
+
+
+class BadRecord(IngestError):
+    """A JSON/JSONL record is malformed or lacks `text`/`html`."""
+
+    code = "E107"
+
+
+class UnsupportedFormat(IngestError):
+    code = "E108"
+
+
+class StoreError(CorroborateError):
+    code = "E200"
+
+
+class ModelError(CorroborateError):
+    """The NLP pipeline or a trained model could not be loaded."""
+
+    code = "E300"
+
+
+class UsageError(CorroborateError):
+    code = "E400"
