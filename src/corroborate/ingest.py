@@ -21,7 +21,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ from .errors import (
     UndecodableInput,
     UnsupportedFormat,
 )
-from .types import Article
+from .types import Article, parse_iso_date
 
 MAX_ARTICLE_CHARS = 5_000_000  # per article text, never per container file
 MAX_HTML_BYTES = 20_000_000  # trafilatura's own ceiling on a page
@@ -291,20 +291,15 @@ def _check_language(text: str, origin: str) -> None:
 
 
 def _parse_published(value: Any, origin: str, where: str) -> date | None:
-    """ISO 8601 date or datetime (same rules as ``pipeline.parse_published``); else BadRecord."""
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
+    """ISO 8601 date or datetime (``types.parse_iso_date``); anything else is a BadRecord."""
+    if value is not None and not isinstance(value, str):
         raise BadRecord(f"{where}: `published` must be an ISO 8601 string, not {value!r}", input_name=origin)
     try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
+        return parse_iso_date(value)
     except ValueError:
-        try:
-            return date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            raise BadRecord(
-                f"{where}: `published` is not an ISO 8601 date or datetime: {value!r}", input_name=origin
-            ) from None
+        raise BadRecord(
+            f"{where}: `published` is not an ISO 8601 date or datetime: {value!r}", input_name=origin
+        ) from None
 
 
 def _meta_layer(obj: dict, origin: str, where: str) -> dict[str, Any]:

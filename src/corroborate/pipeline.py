@@ -11,26 +11,17 @@ from . import clean
 from .attribution import EXTRACTOR_VERSION, extract_attributions
 from .errors import UsageError
 from .nlp import pipe_with_context
-from .types import Analysis, Article, Attribution, Span
+from .types import Analysis, Article, Attribution, Span, parse_iso_date
 
 log = logging.getLogger(__name__)
 
 
 def parse_published(value: str | date | datetime | None) -> date | None:
-    """Accept an ISO 8601 date or datetime (string or object)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+    """Accept an ISO 8601 date or datetime (string or object); a bad value is a UsageError."""
     try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
-    except ValueError:
-        try:
-            return date.fromisoformat(value.strip()[:10])
-        except ValueError as exc:
-            raise UsageError(f"not an ISO 8601 date or datetime: {value!r}", input_name="published") from exc
+        return parse_iso_date(value)
+    except ValueError as exc:
+        raise UsageError(f"not an ISO 8601 date or datetime: {value!r}", input_name="published") from exc
 
 
 def mask(text: str, ranges: Iterable[tuple[int, int]]) -> str:

@@ -7,7 +7,7 @@ Field names here are the names used in SQL columns, JSON keys and CLI flags.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 SourceKind = Literal[
@@ -116,3 +116,19 @@ class Analysis:
     damage: tuple[DamageFlag, ...] = ()
     attributions: tuple[Attribution, ...] = field(default_factory=tuple)
     extractor: str = ""
+
+
+def parse_iso_date(value: str | date | datetime | None) -> date | None:
+    """An ISO 8601 date or datetime (string or object) as a date; None for empty. Raises ValueError."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"not an ISO 8601 string: {value!r}")
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
+    except ValueError:
+        return date.fromisoformat(value.strip()[:10])
