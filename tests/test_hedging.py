@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from corroborate.hedging import certainty, quote_spans
+from corroborate.hedging import certainty
 from corroborate.nlp import load_nlp
 from corroborate.types import Span
 
@@ -89,20 +89,3 @@ def test_misaligned_cue_still_read(docs):
     # a cue span that stops inside the word
     assert certainty(docs[text], Span(start, start + 4, "deni"), Span(0, 11, "The Kremlin")) == "denied"
     assert certainty(docs[text], Span(400, 410, "")) == "asserted"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("“We won,” he said.", ["“We won,”"]),
-        ('"We won," he said.', ['"We won,"']),
-        ("'We won,' he said, calling it 'historic'.", ["'We won,'", "'historic'"]),
-        ("Musk’s team said it wasn’t worried.", []),
-        ("The players' union said it would appeal.", []),
-        ("He said: “This goes on\nThe next paragraph", ["“This goes on"]),
-        ("‘Out of His Depth’\nNext line", ["‘Out of His Depth’"]),
-        ("“He called it ‘nonsense’ and left,” she said.", ["“He called it ‘nonsense’ and left,”"]),
-    ],
-)
-def test_quote_spans(text, expected):
-    assert [text[s:e] for s, e in quote_spans(text)] == expected

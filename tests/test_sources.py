@@ -75,6 +75,103 @@ PHRASES: list[tuple[str, str]] = [
 ]
 
 
+# Patterns of docs/source-kinds.md, in phrases written for this suite (same frame as PHRASES).
+PATTERNS: list[tuple[str, str]] = [
+    # the head noun decides over a determiner or quantifier
+    ("one slide", "document"),
+    ("A new ad", "document"),
+    ("an answer", "document"),
+    ("one of the first polls", "document"),
+    ("A group of doctors", "anonymous_group"),
+    ("A number of members", "anonymous_group"),
+    ("A chorus of senior Republicans", "anonymous_group"),
+    ("A majority of voters", "anonymous_group"),
+    ("a three-judge panel of the appeals court", "organization"),
+    ("the pair of rivals", "person"),
+    # plural common nouns for unnamed people and institutions
+    ("groups", "anonymous_group"),
+    ("several environmental groups", "anonymous_group"),
+    ("the companies", "anonymous_group"),
+    ("many colleges", "anonymous_group"),
+    ("the nations of the world", "anonymous_group"),
+    ("state regulators", "anonymous_group"),
+    ("protesters", "anonymous_group"),
+    ("Americans", "anonymous_group"),
+    ("Americans worried about rising prices", "anonymous_group"),
+    ("some Democrats", "anonymous_group"),
+    ("skittish Democrats", "anonymous_group"),
+    ("fellow Republicans", "anonymous_group"),
+    ("One Democrat", "anonymous_individual"),
+    ("No one", "anonymous_group"),
+    ("Twelve percent", "anonymous_group"),
+    # a person's name in the phrase; plural references to named people
+    ("An attorney for the firm, Mark Reynolds,", "person"),
+    ("Her niece, state Sen. Jane Doe,", "person"),
+    ("Chief Smith", "person"),
+    ("Pentagon spokeswoman Laura Bell", "person"),
+    ("Jon R. Smith II, a writer for the magazine,", "person"),
+    ("both men", "person"),
+    ("the two men", "person"),
+    ("the candidates", "person"),
+    ("the senators", "person"),
+    ("senators", "anonymous_group"),
+    ("Maria Lopez and other residents", "person"),
+    ("Governor Ruiz and his aides", "person"),
+    ("my sister and I", "person"),
+    # artefacts, with "the" or a possessive
+    ("The ad", "document"),
+    ("The clip", "document"),
+    ("the film", "document"),
+    ("her submission", "document"),
+    ("the league's bylaws", "document"),
+    ("party rules", "document"),
+    ("his tax returns", "document"),
+    ("polling averages", "document"),
+    ("court papers", "document"),
+    # unnamed singular roles
+    ("a spokesman", "anonymous_individual"),
+    ("A spokeswoman for Senator Jane Doe", "anonymous_individual"),
+    ("the announcer", "anonymous_individual"),
+    ("the ad's narrator", "anonymous_individual"),
+    ("his lawyer", "anonymous_individual"),
+    ("Her daughter", "anonymous_individual"),
+    ("any taxpayer", "anonymous_individual"),
+    ("the 52-year-old father of two", "person"),
+    # outlets: names shaped like outlets, outlet nouns and their plurals
+    ("Acme News Service", "outlet"),
+    ("The Springfield Observer", "outlet"),
+    ("the Springfield Times-Herald", "outlet"),
+    ("Acme Broadcasting Corporation", "outlet"),
+    ("Zero Hedge", "outlet"),
+    ("state news media", "outlet"),
+    ("editorial boards", "outlet"),
+    ("far fewer publications", "outlet"),
+    ("dozens of papers", "outlet"),
+]
+
+# (text, source span (its last occurrence), kind): cases that need the rest of the snippet.
+IN_CONTEXT: list[tuple[str, str, str]] = [
+    ("Mark Reynolds, his lawyer, arrived early. Later, his lawyer said the plan would work.", "his lawyer",
+     "person"),
+    ("My parents, James and Olive Dunn, ran a farm. My mother said the plan would work.", "My mother", "person"),
+    ("Acme News Service (ANS) broke the story on Friday. ANS said the plan would work.", "ANS", "outlet"),
+    ("Senators Ann Hale and Tom Reyes toured the plant. They said the plan would work.", "They", "person"),
+    ("One Tweet Sums Up The Week In Washington", "One Tweet", "document"),
+    ("Video shows the man running, contradicting Springfield police’s earlier claim.", "Springfield police’s",
+     "organization"),
+    ("Tom Reed left the meeting early. His claim that the plan would work was disputed.", "His", "person"),
+    ("Senators Ann Hale and Tom Reyes toured the plant. Each said the plan would work.", "Each", "person"),
+    ("A federal judge ruled on Friday. Judge Ann Cole said the plan would work. A federal judge", "A federal judge",
+     "person"),
+    ("A former aide said on Friday that the plan would work.", "A former aide", "anonymous_individual"),
+    ("An attorney for Ann Cole, Mark Reynolds, spoke first. Later, Cole's lawyer said the plan would work.",
+     "Cole's lawyer", "person"),
+    ("Country after country said the plan would work.", "Country after country", "anonymous_group"),
+    ("The agency's sprawling bureaucracy said the plan would work.", "The agency's sprawling bureaucracy",
+     "organization"),
+]
+
+
 def _sentence(np: str) -> str:
     return f"On Monday, {np} said the plan would work."
 
@@ -91,7 +188,7 @@ PRONOUNS: list[tuple[str, str, str]] = [
     ("The report was published on Friday. It said the program had failed.", "It", "document"),
 ]
 
-_ALL_TEXTS = [_sentence(np) for np, _ in PHRASES] + [t for t, _, _ in PRONOUNS]
+_ALL_TEXTS = [_sentence(np) for np, _ in PHRASES + PATTERNS] + [t for t, _, _ in PRONOUNS + IN_CONTEXT]
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +201,19 @@ def docs():
 def test_source_kind(docs, np, kind):
     text = _sentence(np)
     start = text.index(np)
+    assert classify_source_kind(docs[text], Span(start, start + len(np), np)) == kind
+
+
+@pytest.mark.parametrize(("np", "kind"), PATTERNS, ids=[p for p, _ in PATTERNS])
+def test_source_kind_pattern(docs, np, kind):
+    text = _sentence(np)
+    start = text.index(np)
+    assert classify_source_kind(docs[text], Span(start, start + len(np), np)) == kind
+
+
+@pytest.mark.parametrize(("text", "np", "kind"), IN_CONTEXT, ids=[f"{n}-{k}" for _, n, k in IN_CONTEXT])
+def test_source_kind_in_context(docs, text, np, kind):
+    start = text.rindex(np)
     assert classify_source_kind(docs[text], Span(start, start + len(np), np)) == kind
 
 

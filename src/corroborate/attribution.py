@@ -26,6 +26,10 @@ Span conventions (following PolNeAR where a single contiguous span can):
 * A quotation paragraph that follows a directly quoted attribution and has no cue of its own (the
   newswire convention for a speaker going on) is attributed again to the same source and cue.
 
+The span helpers and the patterns that do not hang on a reporting verb ("according to", hearsay adverbs,
+verbless sentences) live in :mod:`corroborate.attribution_patterns`; quotation detection lives in
+:mod:`corroborate.quotes`.
+
 Cues inside quotations are not extracted (what a speaker says someone else said is the speaker's
 content). Hearsay passives with "expected" ("X is expected to …") are predictions, not attributions.
 """
@@ -35,11 +39,18 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from .hedging import (
-    CLOSE_QUOTES,
-    OPEN_QUOTES,
+from .attribution_patterns import (
+    Found,
+    according_rule,
+    adverb_rule,
+    char_range,
+    noun_phrase,
+    trim_content,
+    verbless_rule,
+)
+from .hedging import certainty
+from .quotes import (
     Quotations,
-    certainty,
     continuations,
     doc_text,
     doc_tokens,
@@ -80,54 +91,7 @@ ADVERB_CUES: frozenset[str] = frozenset({"reportedly", "allegedly", "purportedly
 REFUSAL_LEMMAS: frozenset[str] = frozenset({"refuse", "decline"})
 NON_SOURCES: frozenset[str] = _lex("anyone anybody nobody everyone everybody whoever you none")
 _INHERIT_DEPS = frozenset({"advcl", "xcomp", "conj", "pcomp", "prep", "dep"})
-_NP_EXCLUDE = frozenset({"relcl", "acl", "advcl"})
 _GAP_SPLIT = re.compile(r"[ \t]*,[ \t]*")
-_LEAD_STRIP = frozenset({",", ";", ":", "-", "–", "—", "and", "but", "so"})
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _char_range(doc, first: int, last: int) -> tuple[int, int]:
-    """Character range of tokens ``first..last`` inclusive."""
-    return doc[first].idx, doc[last].idx + len(doc[last].text)
-
-
-def _np_right(tok) -> int:
-    right = tok.i
-    for c in tok.rights:
-        if c.dep_ in _NP_EXCLUDE:
-            break  # what follows a relative/participial clause is not part of the name
-        right = max(right, _np_right(c))
-    return right
-
-
-def _np(doc, tok) -> tuple[int, int]:
-    """Token range (inclusive) of the noun phrase headed by ``tok``, trimmed of clauses and punctuation."""
-    first, last = tok.left_edge.i, _np_right(tok)
-    while first < last and (doc[first].is_punct or doc[first].dep_ in ("cc", "preconj")):
-        first += 1
-    while last > first and doc[last].is_punct:
-        last -= 1
-    return first, last
-
-
-def _trim_content(doc, first: int, last: int) -> tuple[int, int] | None:
-    """Drop "that", leading conjunctions/punctuation and trailing punctuation other than quote marks."""
-    while first <= last and (
-        doc[first].is_space
-        or (doc[first].lower_ in ("that", "whether", "if") and doc[first].dep_ == "mark")
-        or (doc[first].is_punct and doc[first].text not in OPEN_QUOTES)
-        or (doc[first].lower_ in _LEAD_STRIP and doc[first].dep_ in ("cc", "punct"))
-    ):
-        first += 1
-    while last >= first and (
-        doc[last].is_space or doc[last].is_punct and doc[last].text not in CLOSE_QUOTES and doc[last].text != "…"
-    ):
-        last -= 1
-    if last < first:
-        return None
-    return first, last
 
 
 # --------------------------------------------------------------------------- finish
@@ -170,17 +134,6 @@ def finish(
 
 
 # --------------------------------------------------------------------------- rules
-
-
-class _Found:
-    __slots__ = ("source", "cue", "content", "tail")
-
-    def __init__(self, source, cue, content, tail: int | None = None) -> None:
-        self.source: tuple[int, int] | None = source  # char ranges
-        self.cue: tuple[int, int] = cue
-        self.content: tuple[int, int] = content
-        # where the reporting clause ends (after its source and any "told the Post")
-        self.tail: int = max(cue[1], source[1] if source else 0) if tail is None else tail
 
 
 def _subject(tok):
@@ -244,7 +197,7 @@ def _clause_content(doc, verb, lemma, quotes: Quotations) -> tuple[int, int] | N
             first = min(t.i for t in comp.subtree if t.i > verb.i)
         elif comp.i < verb.i < last:
             last = max(t.i for t in comp.subtree if t.i < verb.i)
-        rng = _trim_content(doc, first, last)
+        rng = trim_content(doc, first, last)
     elif lemma in AS_CONTENT_LEMMAS or lemma in NAMING_LEMMAS or lemma == "accuse":
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "npadvmod") and c.i > verb.i), None)
         tail = next(
@@ -255,16 +208,16 @@ def _clause_content(doc, verb, lemma, quotes: Quotations) -> tuple[int, int] | N
         if obj is not None and tail is None and lemma in NAMING_LEMMAS:
             tail = next((c for c in obj.children if c.dep_ == "appos"), None)  # "branded April 2 'X Day'"
         if obj is not None and tail is not None:
-            rng = _trim_content(doc, obj.left_edge.i, max(obj.right_edge.i, tail.right_edge.i))
+            rng = trim_content(doc, obj.left_edge.i, max(obj.right_edge.i, tail.right_edge.i))
     elif lemma in OBJECT_CONTENT_LEMMAS:
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
         if obj is not None and obj.pos_ != "PRON":
-            rng = _trim_content(doc, obj.left_edge.i, obj.right_edge.i)
+            rng = trim_content(doc, obj.left_edge.i, obj.right_edge.i)
     if rng is None:
         return None
     if lemma in ("find", "show") and not any(c.dep_ == "mark" and c.lower_ == "that" for c in comp.children):
         return None  # "a study found that ..." but not "he is finding the job taxing"
-    return in_paragraph(doc_text(doc), verb.idx, quotes.snap(*_char_range(doc, *rng)))
+    return in_paragraph(doc_text(doc), verb.idx, quotes.snap(*char_range(doc, *rng)))
 
 
 def _sentence_before(doc, verb, subj) -> tuple[int, int] | None:
@@ -279,11 +232,11 @@ def _sentence_before(doc, verb, subj) -> tuple[int, int] | None:
         if not (t.is_punct or t.head.i == verb.i and t.dep_ in ("prep", "npadvmod", "advmod") or t.head.i != t.i
                 and t.head.head.i == verb.i and t.head.dep_ == "prep"):
             return None
-    rng = _trim_content(doc, sent.start, lead - 2)
-    return None if rng is None else _char_range(doc, *rng)
+    rng = trim_content(doc, sent.start, lead - 2)
+    return None if rng is None else char_range(doc, *rng)
 
 
-def _verb_rule(doc, verb, quotes: Quotations) -> _Found | None:
+def _verb_rule(doc, verb, quotes: Quotations) -> Found | None:
     lemma = verb.lemma_.lower()
     text = doc_text(doc)
     if verb.dep_ == "pcomp" and verb.head.lower_ == "as" and verb.head.head.lemma_ == "quote":
@@ -307,20 +260,20 @@ def _verb_rule(doc, verb, quotes: Quotations) -> _Found | None:
                 return None
             content = _clause_content(doc, verb, lemma, quotes)
             if content is None and subj_pass is not None:
-                rng = _trim_content(doc, *_np(doc, subj_pass))
-                content = None if rng is None else _char_range(doc, *rng)
+                rng = trim_content(doc, *noun_phrase(doc, subj_pass))
+                content = None if rng is None else char_range(doc, *rng)
             last = agent.i
         elif lemma in PASSIVE_CUE_LEMMAS:
             comp = next((c for c in verb.children if c.dep_ in ("xcomp", "ccomp")), None)
             if comp is None or subj_pass is None and comp.dep_ == "xcomp":
                 return None
             if comp.dep_ == "ccomp" or subj_pass.lower_ == "it":
-                rng = _trim_content(doc, comp.left_edge.i, comp.right_edge.i)
+                rng = trim_content(doc, comp.left_edge.i, comp.right_edge.i)
             else:
-                rng = _trim_content(doc, subj_pass.left_edge.i, comp.right_edge.i)
+                rng = trim_content(doc, subj_pass.left_edge.i, comp.right_edge.i)
             if rng is None:
                 return None
-            content = in_paragraph(text, verb.idx, quotes.snap(*_char_range(doc, *rng)))
+            content = in_paragraph(text, verb.idx, quotes.snap(*char_range(doc, *rng)))
         else:
             return None
     else:
@@ -329,7 +282,8 @@ def _verb_rule(doc, verb, quotes: Quotations) -> _Found | None:
         source_tok = _source_of(doc, verb)
         if source_tok is None or source_tok.lower_ in NON_SOURCES:
             return None
-        if lemma == "learn" and not outlet_match(doc, _np(doc, source_tok)[0], _np(doc, source_tok)[1] + 1):
+        np_first, np_last = noun_phrase(doc, source_tok)
+        if lemma == "learn" and not outlet_match(doc, np_first, np_last + 1):
             return None
         if lemma in ("find", "show") and source_tok.pos_ == "PRON":
             return None
@@ -342,15 +296,15 @@ def _verb_rule(doc, verb, quotes: Quotations) -> _Found | None:
             content = _sentence_before(doc, verb, source_tok)
         if content is None and lemma not in QUOTE_ONLY_LEMMAS and _parenthetical(doc, verb):
             sent = verb.sent
-            rng = _trim_content(doc, sent.start, sent.end - 1)
-            content = None if rng is None else in_paragraph(text, verb.idx, quotes.snap(*_char_range(doc, *rng)))
+            rng = trim_content(doc, sent.start, sent.end - 1)
+            content = None if rng is None else in_paragraph(text, verb.idx, quotes.snap(*char_range(doc, *rng)))
     if content is None:
         return None
     first, last = _cue_range(doc, verb, last)
-    cue = _char_range(doc, first, last)
+    cue = char_range(doc, first, last)
     source = None
     if source_tok is not None:
-        source = _char_range(doc, *_np(doc, source_tok))
+        source = char_range(doc, *noun_phrase(doc, source_tok))
         if content[0] <= source[0] < content[1] and not content[0] <= cue[0] < content[1]:
             return None  # the "source" is part of what is reported: a misparse
     if (content[0] <= cue[0] < content[1] and not passive and lemma != "quote"
@@ -364,7 +318,7 @@ def _verb_rule(doc, verb, quotes: Quotations) -> _Found | None:
         after = quotes.starting_after(clause_end, _GAP_SPLIT)
         if after is not None:
             content = (content[0], after[1])
-    return _Found(source, cue, content, max(tail, cue[1]))
+    return Found(source, cue, content, max(tail, cue[1]))
 
 
 def _parenthetical(doc, verb) -> bool:
@@ -390,7 +344,7 @@ def _clause_bounds(doc, verb, source_tok, quotes: Quotations) -> tuple[int, int]
     that is not content ("telling Axios", "told reporters", "said in an interview on Tuesday")."""
     lo, hi = _cue_range(doc, verb)
     if source_tok is not None and source_tok.head.i == verb.i:
-        s_first, s_last = _np(doc, source_tok)
+        s_first, s_last = noun_phrase(doc, source_tok)
         lo, hi = min(lo, s_first), max(hi, s_last)
     for c in verb.children:
         if (c.i > hi and c.dep_ in ("dobj", "dative", "prep", "npadvmod", "advmod", "agent")
@@ -413,93 +367,6 @@ def _adjacent_quote(doc, verb, source_tok, quotes: Quotations) -> tuple[int, int
     return quotes.starting_after(end_char)
 
 
-def _according_rule(doc, tok, quotes: Quotations) -> _Found | None:
-    to = next((c for c in tok.children if c.lower_ == "to"), None)
-    if to is None:
-        return None
-    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
-    if pobj is None:
-        return None
-    s_first, s_last = _np(doc, pobj)
-    phrase_first, phrase_last = tok.i, max(s_last, tok.right_edge.i)
-    head = tok.head if tok.head.i != tok.i else None
-    if head is None:
-        return None
-    c_first, c_last = head.left_edge.i, head.right_edge.i
-    sent = tok.sent
-    c_first, c_last = max(c_first, sent.start), min(c_last, sent.end - 1)
-    text = doc_text(doc)
-    para_start = text.rfind("\n", 0, tok.idx) + 1
-    para_end = text.find("\n", tok.idx)
-    para_end = len(text) if para_end < 0 else para_end
-    while c_first < tok.i and doc[c_first].idx < para_start:
-        c_first += 1
-    while c_last > phrase_last and doc[c_last].idx >= para_end:
-        c_last -= 1
-    if phrase_first <= c_first:
-        rng = _trim_content(doc, phrase_last + 1, c_last)
-    elif phrase_last >= c_last - 1:
-        rng = _trim_content(doc, c_first, phrase_first - 1)
-    else:
-        rng = _trim_content(doc, c_first, c_last)
-    if rng is None:
-        return None
-    content = in_paragraph(doc_text(doc), tok.idx, quotes.snap(*_char_range(doc, *rng)))
-    if content is None:
-        return None
-    return _Found(_char_range(doc, s_first, s_last), _char_range(doc, tok.i, to.i), content)
-
-
-def _adverb_rule(doc, tok, quotes: Quotations) -> _Found | None:
-    verb = tok.head
-    if verb.i == tok.i or verb.pos_ not in ("VERB", "AUX", "ADJ"):
-        return None
-    first = verb.i
-    for c in verb.children:
-        if c.dep_ in ("nsubj", "nsubjpass", "expl", "aux", "auxpass", "neg", "advmod") and c.i < verb.i:
-            first = min(first, c.left_edge.i)
-    last = verb.i
-    for c in verb.rights:
-        if c.dep_ == "conj" and any(g.dep_.startswith("nsubj") for g in c.children):
-            break
-        if c.dep_ in ("cc",) and any(
-            s.dep_ == "conj" and any(g.dep_.startswith("nsubj") for g in s.children) for s in verb.rights
-        ):
-            break
-        last = max(last, c.right_edge.i)
-    rng = _trim_content(doc, first, last)
-    if rng is None:
-        return None
-    content = in_paragraph(doc_text(doc), tok.idx, quotes.snap(*_char_range(doc, *rng)))
-    return None if content is None else _Found(None, _char_range(doc, tok.i, tok.i), content)
-
-
-_RESCUE_WORDS = _lex("claim claims say says warn warns insist insists argue argues believe believes suggest "
-                     "suggests fear fears report reports")
-_CLAUSE_OPENERS = _lex("he she they it we i that the a an this these those there")
-
-
-def _verbless_rule(doc, sent, quotes: Quotations) -> _Found | None:
-    """The small model sometimes tags a reporting verb as a noun and leaves a sentence without a verb
-    ("Sources close to the prince claim he has ..."): the noun-rooted sentence is re-read as
-    ``SOURCE cue CONTENT`` around the first reporting word followed by the start of a clause."""
-    for tok in sent:
-        if tok.i == sent.start or tok.lower_ not in _RESCUE_WORDS or tok.pos_ == "VERB":
-            continue
-        nxt = doc[tok.i + 1] if tok.i + 1 < sent.end else None
-        if nxt is None or nxt.lower_ not in _CLAUSE_OPENERS or quotes.inside(tok.idx) is not None:
-            continue
-        src = _trim_content(doc, sent.start, tok.i - 1)
-        body = _trim_content(doc, tok.i + 1, sent.end - 1)
-        if src is None or body is None or doc[src[0]].pos_ not in ("NOUN", "PROPN", "DET", "NUM", "ADJ"):
-            return None
-        content = in_paragraph(doc_text(doc), tok.idx, quotes.snap(*_char_range(doc, *body)))
-        if content is None:
-            return None
-        return _Found(_char_range(doc, *src), _char_range(doc, tok.i, tok.i), content)
-    return None
-
-
 # --------------------------------------------------------------------------- entry point
 
 
@@ -507,14 +374,14 @@ def extract_attributions(doc) -> tuple[Attribution, ...]:
     """Attributions in a parsed article (see the module docstring), sorted by cue start."""
     text = doc_text(doc)
     quotes = quotations(doc)
-    found: list[_Found] = []
+    found: list[Found] = []
     seen_cues: set[tuple[int, int]] = set()
     for tok in doc:
         lower = tok.lower_
         if lower == "according":
-            rule = _according_rule
+            rule = according_rule
         elif lower in ADVERB_CUES and tok.dep_ == "advmod":
-            rule = _adverb_rule
+            rule = adverb_rule
         elif tok.pos_ == "VERB" and (tok.lemma_.lower() in _VERB_GATE):
             rule = _verb_rule
         else:
@@ -533,12 +400,12 @@ def extract_attributions(doc) -> tuple[Attribution, ...]:
         i = bisect_left(cue_starts, sent.start_char)
         if i < len(cue_starts) and cue_starts[i] < sent.end_char:
             continue  # the sentence already has a cue
-        f = _verbless_rule(doc, sent, quotes)
+        f = verbless_rule(doc, sent, quotes)
         if f is not None:
             found.append(f)
     directs = [(max(f.tail, f.content[1]), i) for i, f in enumerate(found) if is_quotation(text, f.content)]
     for i, q in continuations(text, quotes, [f.content for f in found], directs):
-        found.append(_Found(found[i].source, found[i].cue, q, q[1]))
+        found.append(Found(found[i].source, found[i].cue, q, q[1]))
     found.sort(key=lambda f: (f.cue[0], f.content[0]))
     return tuple(
         finish(

@@ -41,8 +41,16 @@ from .types import Certainty, Span
 
 __all__ = [
     "CLOSE_QUOTES",
+    "DENY_LEMMAS",
+    "HEARSAY_ADVERBS",
+    "HEDGE_MODALS",
+    "HEDGE_VERBS",
+    "LIKELIHOOD_ADVERBS",
+    "NEGATORS",
     "OPEN_QUOTES",
+    "PASSIVE_HEARSAY",
     "Quotations",
+    "REFUSAL_LEMMAS",
     "certainty",
     "continuations",
     "doc_text",
