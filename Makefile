@@ -32,6 +32,7 @@ lint: install
 
 eval: install
 	$(BIN)/python scripts/eval_attributions.py --data $(SHARED)/data/polnear/dev
+	$(BIN)/python scripts/eval_source_kinds.py --data $(SHARED)/data/polnear/dev
 
 bench: install
 	$(BIN)/python scripts/bench_attributions.py --data $(SHARED)/data/polnear/dev
