@@ -19,13 +19,15 @@ from typer.testing import CliRunner
 import corroborate.cli
 import corroborate.pipeline
 from corroborate import __version__
-from corroborate.attribution import EXTRACTOR_VERSION
 from corroborate.cli import app
+from corroborate.pipeline import extractor_version
 from corroborate.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SCHEMA = json.loads(resources.files("corroborate").joinpath("schemas/report.schema.json").read_text("utf-8"))
+
+EXTRACTOR_VERSION = extractor_version()  # the default (accurate) mode's model version
 
 MAYOR = 'Mayor Ana Ruiz said on Monday that the bridge would reopen in May. "We are on schedule," she told reporters.\n'
 OFFICIALS = "Two officials, who asked not to be named, told the Gazette that the budget would be cut.\n"
@@ -188,11 +190,11 @@ def test_one_failing_article_does_not_stop_the_batch(
     )
     real = corroborate.pipeline.analyze_articles
 
-    def fragile(batch, batch_size=32):
+    def fragile(batch, batch_size=32, mode="accurate"):
         batch = list(batch)
         if any("EXPLODE" in a.text for a in batch):
             raise RuntimeError("boom")
-        return real(batch, batch_size=batch_size)
+        return real(batch, batch_size=batch_size, mode=mode)
 
     monkeypatch.setattr(corroborate.pipeline, "analyze_articles", fragile)
     db = _db(tmp_path)
@@ -330,11 +332,11 @@ def test_reprocess_with_a_failing_article_exits_3(
 ) -> None:
     real = corroborate.pipeline.analyze_articles
 
-    def fragile(batch, batch_size=32):
+    def fragile(batch, batch_size=32, mode="accurate"):
         batch = list(batch)
         if any("officials" in a.text for a in batch):
             raise RuntimeError("boom")
-        return real(batch, batch_size=batch_size)
+        return real(batch, batch_size=batch_size, mode=mode)
 
     before = _report_json(runner, filled_db)["articles"]
     monkeypatch.setattr(corroborate.pipeline, "analyze_articles", fragile)
@@ -367,10 +369,10 @@ def test_attributions_jsonl_keeps_stdout_clean_and_order(
     calls = []
     real = corroborate.pipeline.analyze_articles
 
-    def counting(batch, batch_size=32):
+    def counting(batch, batch_size=32, mode="accurate"):
         batch = list(batch)
         calls.append(len(batch))
-        return real(batch, batch_size=batch_size)
+        return real(batch, batch_size=batch_size, mode=mode)
 
     monkeypatch.setattr(corroborate.pipeline, "analyze_articles", counting)
     result = runner.invoke(app, ["attributions", *paths, "--format", "jsonl"])

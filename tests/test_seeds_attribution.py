@@ -134,16 +134,37 @@ def test_nothing_attributed_in_page_furniture(seeds, name):
                 assert span.end <= b.start or span.start >= b.end, (span, b.kind)
 
 
-def test_seeds_through_the_pipeline():
+@pytest.fixture(scope="module", params=["accurate", "fast"])
+def pipeline_seeds(request):
     articles = [Article(text=SEED_000.read_text(encoding="utf-8")), Article(text=SEED_002.read_text(encoding="utf-8"))]
-    analyses = list(analyze_articles(articles))
+    return request.param, list(analyze_articles(articles, mode=request.param))
+
+
+def test_seeds_through_the_pipeline(pipeline_seeds):
+    _, analyses = pipeline_seeds
     for analysis in analyses:
         assert analysis.attributions
         for a in analysis.attributions:
             for span in (a.source, a.cue, a.content, a.channel):
-                if span is not None:
-                    assert analysis.article.text[span.start : span.end] == span.text
-            for b in analysis.boilerplate:
-                assert a.content.end <= b.start or a.content.start >= b.end
+                if span is None:
+                    continue
+                assert analysis.article.text[span.start : span.end] == span.text
+                for b in analysis.boilerplate:
+                    assert span.end <= b.start or span.start >= b.end, (span, b.kind)
     kinds = {a.source_kind for an in analyses for a in an.attributions}
     assert {"outlet", "person", "anonymous_individual", "anonymous_group", "unattributed", "document"} <= kinds
+
+
+def test_seed_checklist_in_every_mode(pipeline_seeds):
+    """What a reader of the two seeds must be told, whichever extractor runs."""
+    mode, (a000, a002) = pipeline_seeds
+    atts = a000.attributions
+    assert _find(atts, "The Washington Post", "reports").source_kind == "outlet", mode
+    assert _find(atts, "Rolling Stone", "According to").source_kind == "outlet", mode
+    insider = _find(atts, "One White House insider", "told")
+    assert insider.source_kind == "anonymous_individual", mode
+    assert insider.channel is not None and insider.channel.text in ("the Post", "Post"), mode
+    assert _find(atts, "Sources close to Musk", "claim").source_kind == "anonymous_group", mode
+    assert _find(atts, "Trump", "was quoted as saying").source_kind == "person", mode
+    insiders = [a for a in a002.attributions if a.source is not None and a.source.text == "three White House insiders"]
+    assert insiders and all(a.source_kind == "anonymous_group" for a in insiders), mode

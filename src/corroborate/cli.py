@@ -54,6 +54,20 @@ class LinesFormat(StrEnum):
     jsonl = "jsonl"
 
 
+class Mode(StrEnum):
+    accurate = "accurate"
+    fast = "fast"
+
+
+ModeOption = Annotated[
+    Mode,
+    typer.Option(
+        "--mode",
+        help="Attribution extractor: accurate (CRF model trained on PolNeAR) or fast (dependency rules).",
+    ),
+]
+
+
 DbOption = Annotated[
     str | None,
     typer.Option(
@@ -178,6 +192,7 @@ def ingest(
             help="URL for the one article that does not give its own (usage error if several would get it).",
         ),
     ] = None,
+    mode: ModeOption = Mode.accurate,
 ) -> None:
     """Read articles, analyse their sourcing and store them (already stored ones are left alone)."""
     from .ingest import Defaults, iter_inputs
@@ -194,7 +209,7 @@ def ingest(
         if url:
             items = check_url_default(list(items), url)
         with open_store(db) as store, Progress("ingesting", unit="articles") as progress:
-            counts = ingest_items(store, items, progress)
+            counts = ingest_items(store, items, progress, mode.value)
         _say(f"ingested {counts.ingested}, already stored {counts.already_stored}, skipped {counts.skipped}")
         code = exit_code(done=counts.ingested + counts.already_stored, failed=counts.skipped)
         if code == EXIT_FAILED and not counts.skipped:
@@ -246,12 +261,14 @@ def reprocess(
     all_: Annotated[
         bool, typer.Option("--all", help="Re-analyse every article, not only those from an older extractor.")
     ] = False,
+    mode: ModeOption = Mode.accurate,
 ) -> None:
-    """Re-analyse stored articles analysed by an older extractor version (all with --all)."""
-    from .attribution import EXTRACTOR_VERSION
+    """Re-analyse stored articles analysed by another extractor version (all with --all)."""
+    from .pipeline import extractor_version
     from .store import open_store
 
     with _errors():
+        version = extractor_version(mode.value)
         with open_store(db, create=False) as store:
             total = store.count()
             if total == 0:
@@ -259,14 +276,14 @@ def reprocess(
                     "no articles stored yet; run `corroborate ingest PATH...` first",
                     input_name=store.display_name,
                 )
-            ids = store.ids() if all_ else store.stale(EXTRACTOR_VERSION)
+            ids = store.ids() if all_ else store.stale(version)
             if not ids:
-                _say(f"nothing to reprocess: all {total} articles were analysed by {EXTRACTOR_VERSION}")
+                _say(f"nothing to reprocess: all {total} articles were analysed by {version}")
                 raise typer.Exit(EXIT_OK)
             with Progress("reprocessing", total=len(ids), unit="articles") as progress:
-                done, failed = reprocess_store(store, ids, progress)
+                done, failed = reprocess_store(store, ids, progress, mode.value)
         tail = f", failed {failed}" if failed else ""
-        _say(f"reprocessed {done} of {total} articles with {EXTRACTOR_VERSION}{tail}")
+        _say(f"reprocessed {done} of {total} articles with {version}{tail}")
     raise typer.Exit(exit_code(done=done, failed=failed))
 
 
@@ -274,6 +291,7 @@ def reprocess(
 def attributions(
     paths: Annotated[list[str], typer.Argument(metavar="PATH", help="UTF-8 text files.", show_default=False)],
     fmt: Annotated[LinesFormat, typer.Option("--format", "-f", help="Output format.")] = LinesFormat.jsonl,
+    mode: ModeOption = Mode.accurate,
 ) -> None:
     """Print the attributions of each text file as one JSON line (no database).
 
@@ -282,7 +300,7 @@ def attributions(
     with _errors():
         ok = failed = 0
         with Progress("parsing", total=len(paths), unit="files") as progress:
-            for path, line, error in attribution_lines(paths, progress):
+            for path, line, error in attribution_lines(paths, progress, mode=mode.value):
                 if error is None:
                     ok += 1
                 else:

@@ -3,17 +3,39 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
 
 from . import clean
-from .attribution import EXTRACTOR_VERSION, extract_attributions
-from .errors import UsageError
+from .errors import ModelError, UsageError
 from .nlp import pipe_with_context
-from .types import Analysis, Article, Attribution, Span, parse_iso_date
+from .types import DEFAULT_MODE, MODES, Analysis, Article, Attribution, Span, parse_iso_date
 
 log = logging.getLogger(__name__)
+
+Extractor = Callable[[object], tuple[Attribution, ...]]
+
+
+def extractor_for(mode: str = DEFAULT_MODE) -> tuple[Extractor, str]:
+    """The attribution extractor of ``mode`` and its version string (recorded with every attribution)."""
+    if mode == "fast":
+        from .attribution import EXTRACTOR_VERSION, extract_attributions
+
+        return extract_attributions, EXTRACTOR_VERSION
+    if mode == "accurate":
+        from .tagger import MODEL_VERSION, extract_attributions_model, load_models
+
+        try:
+            load_models()
+        except Exception as exc:  # a missing or damaged model file
+            raise ModelError(f"cannot load the attribution model: {exc}", input_name="accurate mode") from exc
+        return extract_attributions_model, MODEL_VERSION
+    raise UsageError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}", input_name="--mode")
+
+
+def extractor_version(mode: str = DEFAULT_MODE) -> str:
+    return extractor_for(mode)[1]
 
 
 def parse_published(value: str | date | datetime | None) -> date | None:
@@ -34,7 +56,7 @@ def mask(text: str, ranges: Iterable[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _reslice(att: Attribution, text: str) -> Attribution:
+def _reslice(att: Attribution, text: str, version: str) -> Attribution:
     def fix(span: Span | None) -> Span | None:
         return None if span is None else Span.of(text, span.start, span.end)
 
@@ -44,12 +66,15 @@ def _reslice(att: Attribution, text: str) -> Attribution:
         cue=fix(att.cue),
         content=fix(att.content),
         channel=fix(att.channel),
-        extractor=att.extractor or EXTRACTOR_VERSION,
+        extractor=att.extractor or version,
     )
 
 
-def analyze_articles(articles: Iterable[Article], batch_size: int = 32) -> Iterator[Analysis]:
+def analyze_articles(
+    articles: Iterable[Article], batch_size: int = 32, mode: str = DEFAULT_MODE
+) -> Iterator[Analysis]:
     """Analyse many articles, parsing them batched with ``nlp.pipe``; yields in input order."""
+    extract_attributions, version = extractor_for(mode)
 
     def prepared() -> Iterator[tuple[str, tuple[Article, tuple, tuple]]]:
         for article in articles:
@@ -64,13 +89,13 @@ def analyze_articles(articles: Iterable[Article], batch_size: int = 32) -> Itera
         except Exception:  # a bad article never stops the batch
             log.exception("attribution extraction failed for article %r", article.url or article.title)
             found = ()
-        attributions = tuple(_reslice(a, article.text) for a in found)
+        attributions = tuple(_reslice(a, article.text, version) for a in found)
         yield Analysis(
             article=article,
             boilerplate=tuple(furniture),
             damage=tuple(damage),
             attributions=attributions,
-            extractor=EXTRACTOR_VERSION,
+            extractor=version,
         )
 
 
@@ -81,7 +106,10 @@ def analyze(
     outlet: str | None = None,
     published: str | date | None = None,
     url: str | None = None,
+    mode: str = DEFAULT_MODE,
 ) -> Analysis:
-    """Analyse one article text. Offsets in the result index ``text``."""
+    """Analyse one article text. Offsets in the result index ``text``.
+
+    ``mode`` is ``"accurate"`` (the trained model, the default) or ``"fast"`` (dependency rules)."""
     article = Article(text=text, title=title, outlet=outlet, url=url, published=parse_published(published))
-    return next(analyze_articles([article]))
+    return next(analyze_articles([article], mode=mode))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from .errors import CorroborateError, ModelError, UsageError
-from .types import Analysis, Article
+from .types import DEFAULT_MODE, Analysis, Article
 
 if TYPE_CHECKING:
     from .ingest import IngestFailure, IngestItem
@@ -120,14 +120,14 @@ class Progress:
 # --------------------------------------------------------------------------- analysis
 
 
-def analyze_batch(articles: Sequence[Article]) -> list[Analysis | Exception]:
+def analyze_batch(articles: Sequence[Article], mode: str = DEFAULT_MODE) -> list[Analysis | Exception]:
     """Analyse ``articles`` in one batch; on failure retry one by one so a bad article is isolated."""
     from .pipeline import analyze_articles
 
     if not articles:
         return []
     try:
-        found: list[Analysis | Exception] = list(analyze_articles(list(articles), batch_size=len(articles)))
+        found: list[Analysis | Exception] = list(analyze_articles(list(articles), batch_size=len(articles), mode=mode))
         if len(found) == len(articles):
             return found
         log.warning(
@@ -145,7 +145,7 @@ def analyze_batch(articles: Sequence[Article]) -> list[Analysis | Exception]:
     results: list[Analysis | Exception] = []
     for article in articles:
         try:
-            results.append(next(iter(analyze_articles([article], batch_size=1))))
+            results.append(next(iter(analyze_articles([article], batch_size=1, mode=mode))))
         except ModelError:
             raise
         except Exception as exc:  # one bad article never stops the run
@@ -186,7 +186,10 @@ def check_url_default(items: list[IngestItem | IngestFailure], url: str) -> list
 
 
 def ingest_items(
-    store: Store, items: Iterable[IngestItem | IngestFailure], progress: Progress | None = None
+    store: Store,
+    items: Iterable[IngestItem | IngestFailure],
+    progress: Progress | None = None,
+    mode: str = DEFAULT_MODE,
 ) -> IngestCounts:
     """Analyse the ``IngestItem``s in batches and save each; report each ``IngestFailure``."""
     from .ingest import IngestFailure as Failure
@@ -205,7 +208,7 @@ def ingest_items(
                 yield item
 
     for batch in chunked(articles_only()):
-        analyses = analyze_batch([item.article for item in batch])
+        analyses = analyze_batch([item.article for item in batch], mode)
         for item, analysis in zip(batch, analyses, strict=True):
             if progress:
                 progress.advance()
@@ -231,13 +234,15 @@ def ingest_items(
 # --------------------------------------------------------------------------- reprocess
 
 
-def reprocess_store(store: Store, ids: Sequence[int], progress: Progress | None = None) -> tuple[int, int]:
+def reprocess_store(
+    store: Store, ids: Sequence[int], progress: Progress | None = None, mode: str = DEFAULT_MODE
+) -> tuple[int, int]:
     """Re-analyse the articles ``ids``; each one's analysis is replaced in its own transaction."""
     done = failed = 0
     say = progress.say if progress else (lambda m: log.warning("%s", m))
     for chunk in chunked(ids):
         stored = list(store.iter_articles(chunk))
-        analyses = analyze_batch([article for _, article in stored])
+        analyses = analyze_batch([article for _, article in stored], mode)
         for (article_id, _), analysis in zip(stored, analyses, strict=True):
             if progress:
                 progress.advance()
@@ -273,7 +278,10 @@ def _read_problem(exc: Exception) -> str:
 
 
 def attribution_lines(
-    paths: Sequence[str], progress: Progress | None = None, reader: Callable[[str], str] = read_utf8
+    paths: Sequence[str],
+    progress: Progress | None = None,
+    reader: Callable[[str], str] = read_utf8,
+    mode: str = DEFAULT_MODE,
 ) -> Iterator[tuple[str, dict, str | None]]:
     """``(path, JSON line object, error or None)`` per path, in input order, parsed in batches."""
     for chunk in chunked(paths):
@@ -285,7 +293,7 @@ def attribution_lines(
             except (OSError, UnicodeDecodeError, ValueError) as exc:
                 errors[index] = _read_problem(exc)
         order = sorted(texts)
-        analyses = dict(zip(order, analyze_batch([Article(text=texts[i]) for i in order]), strict=True))
+        analyses = dict(zip(order, analyze_batch([Article(text=texts[i]) for i in order], mode), strict=True))
         for index, path in enumerate(chunk):
             if progress:
                 progress.advance()

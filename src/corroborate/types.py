@@ -30,6 +30,10 @@ SOURCE_KINDS: tuple[str, ...] = (
 )
 ANONYMOUS_KINDS: frozenset[str] = frozenset({"anonymous_individual", "anonymous_group", "unattributed"})
 
+#: Extraction modes: ``accurate`` = the CRF model trained on PolNeAR; ``fast`` = dependency-parse rules.
+MODES: tuple[str, ...] = ("accurate", "fast")
+DEFAULT_MODE = "accurate"
+
 Certainty = Literal["asserted", "hedged", "denied"]
 CERTAINTIES: tuple[str, ...] = ("asserted", "hedged", "denied")
 
