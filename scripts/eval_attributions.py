@@ -1,0 +1,76 @@
+"""Score the attribution extractor on a PolNeAR-style split (brat gold), per ../shared/README.md.
+
+    python scripts/eval_attributions.py --data ../shared/data/polnear/dev [--mode pipeline|rules|model]
+        [--limit N] [--json out.json]
+
+``pipeline`` (default) runs ``corroborate.pipeline.analyze_articles``, i.e. exactly what
+``corroborate attributions`` outputs. ``rules`` and ``model`` call one extractor directly on the parsed docs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from corroborate.evaluate import Triple, format_table, load_gold, score_all, triples_of
+
+
+def _extractor(mode: str) -> Callable:
+    if mode == "rules":
+        from corroborate.attribution import extract_attributions
+
+        return extract_attributions
+    if mode == "model":
+        from corroborate.tagger import extract_attributions_model
+
+        return extract_attributions_model
+    raise SystemExit(f"unknown --mode {mode!r}")
+
+
+def predict(texts: list[str], mode: str) -> Iterator[list[Triple]]:
+    """Predicted triples per text, in input order."""
+    if mode == "pipeline":
+        from corroborate.pipeline import analyze_articles
+        from corroborate.types import Article
+
+        for analysis in analyze_articles(Article(text=t) for t in texts):
+            yield triples_of(analysis.attributions)
+        return
+    from corroborate.nlp import pipe_with_context
+
+    extract = _extractor(mode)
+    for doc, _ in pipe_with_context((t, None) for t in texts):
+        yield triples_of(extract(doc))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", required=True, type=Path, help="split folder holding text/ and attributions/")
+    ap.add_argument("--mode", default="pipeline", choices=["pipeline", "rules", "model"])
+    ap.add_argument("--limit", type=int, default=None, help="score only the first N articles")
+    ap.add_argument("--json", type=Path, default=None, help="also write the numbers to this JSON file")
+    args = ap.parse_args(argv)
+    if not (args.data / "attributions").is_dir():
+        print(f"no attributions/ under {args.data}; is ../shared present?", file=sys.stderr)
+        return 2
+    gold = load_gold(args.data, limit=args.limit)
+    names = list(dict.fromkeys(name for name, _ in gold))
+    texts = [(args.data / "text" / f"{n}.txt").read_text(encoding="utf-8") for n in names]
+    t0 = time.perf_counter()
+    predicted = dict(zip(names, predict(texts, args.mode), strict=True))
+    elapsed = time.perf_counter() - t0
+    scores = score_all((g, predicted[name]) for name, g in gold)
+    title = f"{args.data} mode={args.mode}: {len(names)} articles, {len(gold)} gold documents, {elapsed:.1f}s"
+    print(format_table(scores, title))
+    if args.json:
+        out = scores.to_dict() | {"mode": args.mode, "articles": len(names), "seconds": elapsed}
+        args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
