@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from corroborate import hedging
 from corroborate.quotes import Quotations, in_paragraph, is_direct, is_quotation, quote_spans
 from corroborate.types import Span
 
@@ -53,8 +52,3 @@ def test_content_clipped_to_the_cue_paragraph():
     clipped = in_paragraph(text, pos, (0, len(text)))
     assert clipped is not None
     assert text[clipped[0] : clipped[1]] == "He said the talks failed"
-
-
-def test_old_import_path_still_works():
-    assert hedging.quote_spans is quote_spans
-    assert hedging.Quotations is Quotations

@@ -23,44 +23,19 @@ Certainty is judged from the cue and its context. Decisions:
 
 from __future__ import annotations
 
-from .quotes import (
-    CLOSE_QUOTES,
-    OPEN_QUOTES,
-    Quotations,
-    continuations,
-    doc_text,
-    doc_tokens,
-    in_paragraph,
-    is_direct,
-    is_quotation,
-    quotations,
-    quote_spans,
-    span_root,
-)
+from .quotes import doc_tokens, span_root
 from .types import Certainty, Span
 
 __all__ = [
-    "CLOSE_QUOTES",
     "DENY_LEMMAS",
     "HEARSAY_ADVERBS",
     "HEDGE_MODALS",
     "HEDGE_VERBS",
     "LIKELIHOOD_ADVERBS",
     "NEGATORS",
-    "OPEN_QUOTES",
     "PASSIVE_HEARSAY",
-    "Quotations",
     "REFUSAL_LEMMAS",
     "certainty",
-    "continuations",
-    "doc_text",
-    "doc_tokens",
-    "in_paragraph",
-    "is_direct",
-    "is_quotation",
-    "quotations",
-    "quote_spans",
-    "span_root",
 ]
 
 

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
 from .types import ANONYMOUS_KINDS, SOURCE_KINDS, Analysis, Attribution, Boilerplate, Span
@@ -123,6 +123,25 @@ def span_display(analysis: Analysis, span: Span | None, limit: int | None = None
     else:
         shown = span.text
     return shorten(shown, limit) if limit else " ".join(shown.split())
+
+
+ATTRIBUTION_COLUMNS = ("#", "Source", "Kind", "Cue", "Channel", "Certainty", "Direct", "Content")
+
+
+def attribution_cells(
+    analysis: Analysis, seq: int, att: Attribution, esc: Callable[[str], str]
+) -> list[str]:
+    """One displayed attribution row (columns ``ATTRIBUTION_COLUMNS``); ``esc`` escapes span text."""
+    return [
+        str(seq),
+        esc(span_display(analysis, att.source)) or "—",
+        att.source_kind,
+        esc(span_display(analysis, att.cue)) or "—",
+        esc(span_display(analysis, att.channel)) or "—",
+        att.certainty,
+        "yes" if att.direct else "no",
+        esc(span_display(analysis, att.content, CONTENT_MAX)) or "—",
+    ]
 
 
 def format_share(share: float | None) -> str:
@@ -248,20 +267,11 @@ def _md_article(article_id: int, analysis: Analysis) -> list[str]:
     ]
     if analysis.attributions:
         lines += [
-            "| # | Source | Kind | Cue | Channel | Certainty | Direct | Content |",
-            "|---:|---|---|---|---|---|---|---|",
+            "| " + " | ".join(ATTRIBUTION_COLUMNS) + " |",
+            "|---:|" + "---|" * (len(ATTRIBUTION_COLUMNS) - 1),
         ]
         for seq, att in enumerate(analysis.attributions, start=1):
-            cells = [
-                str(seq),
-                md_escape(span_display(analysis, att.source)) or "—",
-                att.source_kind,
-                md_escape(span_display(analysis, att.cue)) or "—",
-                md_escape(span_display(analysis, att.channel)) or "—",
-                att.certainty,
-                "yes" if att.direct else "no",
-                md_escape(span_display(analysis, att.content, CONTENT_MAX)) or "—",
-            ]
+            cells = attribution_cells(analysis, seq, att, md_escape)
             lines.append("| " + " | ".join(cells) + " |")
     else:
         lines.append("No attributions found.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from .report import CONTENT_MAX, format_share, generated_by, ledger, shorten, span_display
+from .report import ATTRIBUTION_COLUMNS, attribution_cells, format_share, generated_by, ledger, shorten
 from .types import Analysis
 
 # Later rules win where spans overlap: content < channel < cue < source.
@@ -132,21 +132,10 @@ def _ledger(analysis: Analysis) -> str:
 def _attributions(analysis: Analysis) -> str:
     if not analysis.attributions:
         return "<p>No attributions found.</p>"
-    head = "".join(
-        f"<th>{h}</th>" for h in ("#", "Source", "Kind", "Cue", "Channel", "Certainty", "Direct", "Content")
-    )
+    head = "".join(f"<th>{h}</th>" for h in ATTRIBUTION_COLUMNS)
     body = []
     for seq, att in enumerate(analysis.attributions, start=1):
-        cells = [
-            str(seq),
-            escape(span_display(analysis, att.source)) or "—",
-            att.source_kind,
-            escape(span_display(analysis, att.cue)) or "—",
-            escape(span_display(analysis, att.channel)) or "—",
-            att.certainty,
-            "yes" if att.direct else "no",
-            escape(span_display(analysis, att.content, CONTENT_MAX)) or "—",
-        ]
+        cells = attribution_cells(analysis, seq, att, escape)
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
