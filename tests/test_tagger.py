@@ -160,6 +160,27 @@ def test_bio_round_trip():
     assert bio_spans(["I", "I", "O", "B", "B"]) == [(0, 2), (3, 4), (4, 5)]
 
 
+def test_contents_are_cut_at_paragraph_breaks():
+    text = (
+        "The senator said the plan would fail.\n\n"
+        "\u201cIt is a disaster for working families,\u201d she added, \u201cand we will fight it.\u201d"
+    )
+    (doc,) = _parse(text)
+    info = doc_info(doc)
+    para = next(i for i, t in enumerate(doc) if t.text == "\u201c")
+    assert doc[para - 1].text == "\n\n"
+    # one range over both paragraphs (as the content CRF sometimes predicts) becomes two, without the
+    # break and without the first piece's final period (PolNeAR convention)
+    pieces = tagger.split_at_paragraphs(info, [(3, len(doc)), (0, 2)])
+    assert pieces == [(3, para - 2), (para, len(doc)), (0, 2)]
+    assert doc[pieces[0][0] : pieces[0][1]].text == "the plan would fail"
+    assert doc[pieces[1][0] : pieces[1][1]].text.endswith("fight it.\u201d")
+    assert tagger.split_at_paragraphs(info, [(0, 2)]) == [(0, 2)]
+    atts = extract_attributions_model(doc)
+    _check_offsets(doc, atts)
+    assert all("\n" not in t for t in _texts(atts, "content"))
+
+
 def test_quote_state_features():
     (doc,) = _parse('He said \u201cyes, "maybe" no\u201d and left.\n\n\u201cAgain')
     info = doc_info(doc)
