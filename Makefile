@@ -31,11 +31,13 @@ lint: install
 	$(BIN)/ruff format --check src tests scripts
 
 eval: install
-	$(BIN)/python scripts/eval_attributions.py --data $(SHARED)/data/polnear/dev
+	$(BIN)/python scripts/eval_attributions.py --data $(SHARED)/data/polnear/dev --mode accurate
+	$(BIN)/python scripts/eval_attributions.py --data $(SHARED)/data/polnear/dev --mode fast
 	$(BIN)/python scripts/eval_source_kinds.py --data $(SHARED)/data/polnear/dev
 
 bench: install
-	$(BIN)/python scripts/bench_attributions.py --data $(SHARED)/data/polnear/dev
+	$(BIN)/python scripts/bench_attributions.py --data $(SHARED)/data/polnear/dev --mode accurate
+	$(BIN)/python scripts/bench_attributions.py --data $(SHARED)/data/polnear/dev --mode fast
 
 train-attributions: install
 	$(BIN)/python scripts/train_attributions.py --data $(SHARED)/data/polnear/train

@@ -1,13 +1,12 @@
 """Throughput of the attribution stage vs a bare ``nlp.pipe`` of the same spaCy pipeline, same texts, same run.
 
-    python scripts/bench_attributions.py --data ../shared/data/polnear/dev [--mode pipeline|rules|model]
+    python scripts/bench_attributions.py --data ../shared/data/polnear/dev [--mode accurate|fast]
         [--repeat 3] [--limit N] [--json out.json]
 
 Measured (after one warm-up pass of each), best of ``--repeat`` runs:
 - ``bare``: ``nlp.pipe`` over the texts (the spaCy pipeline alone);
-- ``full``: the product path (``pipeline.analyze_articles``: clean + parse + extract), or for
-  ``--mode rules|model`` parse + that extractor;
-- ``extract``: the extractor alone over already-parsed docs.
+- ``full``: the product path, ``pipeline.analyze_articles(mode=...)``: clean + parse + extract;
+- ``extract``: the mode's extractor alone over already-parsed docs.
 The ratio ``full / bare`` is the number to keep <= 2.0.
 """
 
@@ -20,6 +19,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from corroborate.types import DEFAULT_MODE, MODES
+
 
 def _best(fn: Callable[[], object], repeat: int) -> float:
     fn()  # warm-up
@@ -31,20 +32,10 @@ def _best(fn: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
-def _extractor(mode: str) -> Callable:
-    if mode == "model":
-        from corroborate.tagger import extract_attributions_model
-
-        return extract_attributions_model
-    from corroborate.attribution import extract_attributions
-
-    return extract_attributions
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", required=True, type=Path, help="split folder holding text/")
-    ap.add_argument("--mode", default="pipeline", choices=["pipeline", "rules", "model"])
+    ap.add_argument("--mode", default=DEFAULT_MODE, choices=MODES)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--json", type=Path, default=None)
@@ -56,23 +47,19 @@ def main(argv: list[str] | None = None) -> int:
     texts = [p.read_text(encoding="utf-8") for p in paths]
 
     from corroborate.nlp import BATCH_SIZE, load_nlp
-    from corroborate.pipeline import analyze_articles
+    from corroborate.pipeline import analyze_articles, extractor_for
     from corroborate.types import Article
 
     nlp = load_nlp()
-    extract = _extractor(args.mode)
+    extract, _ = extractor_for(args.mode)
 
     def bare() -> None:
         for _ in nlp.pipe(texts, batch_size=BATCH_SIZE):
             pass
 
     def full() -> None:
-        if args.mode == "pipeline":
-            for _ in analyze_articles(Article(text=t) for t in texts):
-                pass
-        else:
-            for doc in nlp.pipe(texts, batch_size=BATCH_SIZE):
-                extract(doc)
+        for _ in analyze_articles((Article(text=t) for t in texts), mode=args.mode):
+            pass
 
     docs = list(nlp.pipe(texts, batch_size=BATCH_SIZE))
 

@@ -1,10 +1,10 @@
 """Score the attribution extractor on a PolNeAR-style split (brat gold), per ../shared/README.md.
 
-    python scripts/eval_attributions.py --data ../shared/data/polnear/dev [--mode pipeline|rules|model]
+    python scripts/eval_attributions.py --data ../shared/data/polnear/dev [--mode accurate|fast]
         [--limit N] [--json out.json]
 
-``pipeline`` (default) runs ``corroborate.pipeline.analyze_articles``, i.e. exactly what
-``corroborate attributions`` outputs. ``rules`` and ``model`` call one extractor directly on the parsed docs.
+Runs ``corroborate.pipeline.analyze_articles`` in the given mode (default: the product's default), i.e.
+exactly what ``corroborate attributions --mode MODE`` outputs.
 """
 
 from __future__ import annotations
@@ -13,44 +13,26 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from corroborate.evaluate import Triple, format_table, load_gold, score_all, triples_of
-
-
-def _extractor(mode: str) -> Callable:
-    if mode == "rules":
-        from corroborate.attribution import extract_attributions
-
-        return extract_attributions
-    if mode == "model":
-        from corroborate.tagger import extract_attributions_model
-
-        return extract_attributions_model
-    raise SystemExit(f"unknown --mode {mode!r}")
+from corroborate.types import DEFAULT_MODE, MODES
 
 
 def predict(texts: list[str], mode: str) -> Iterator[list[Triple]]:
     """Predicted triples per text, in input order."""
-    if mode == "pipeline":
-        from corroborate.pipeline import analyze_articles
-        from corroborate.types import Article
+    from corroborate.pipeline import analyze_articles
+    from corroborate.types import Article
 
-        for analysis in analyze_articles(Article(text=t) for t in texts):
-            yield triples_of(analysis.attributions)
-        return
-    from corroborate.nlp import pipe_with_context
-
-    extract = _extractor(mode)
-    for doc, _ in pipe_with_context((t, None) for t in texts):
-        yield triples_of(extract(doc))
+    for analysis in analyze_articles((Article(text=t) for t in texts), mode=mode):
+        yield triples_of(analysis.attributions)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", required=True, type=Path, help="split folder holding text/ and attributions/")
-    ap.add_argument("--mode", default="pipeline", choices=["pipeline", "rules", "model"])
+    ap.add_argument("--mode", default=DEFAULT_MODE, choices=MODES)
     ap.add_argument("--limit", type=int, default=None, help="score only the first N articles")
     ap.add_argument("--json", type=Path, default=None, help="also write the numbers to this JSON file")
     args = ap.parse_args(argv)
