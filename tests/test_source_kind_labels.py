@@ -7,16 +7,7 @@ from pathlib import Path
 
 import pytest
 
-# The kinds of corroborate.types.SOURCE_KINDS, spelled out so this data check needs no package import.
-SOURCE_KINDS = (
-    "person",
-    "organization",
-    "outlet",
-    "anonymous_individual",
-    "anonymous_group",
-    "document",
-    "unattributed",
-)
+from corroborate.types import SOURCE_KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "data" / "polnear_dev_source_kinds.tsv"
