@@ -29,6 +29,28 @@ SCHEMA = json.loads(resources.files("corroborate").joinpath("schemas/report.sche
 
 EXTRACTOR_VERSION = extractor_version()  # the default (accurate) mode's model version
 
+
+def _wrap_analyze_articles(monkeypatch: pytest.MonkeyPatch, before_batch) -> None:
+    """Run ``before_batch(batch)`` ahead of every real ``pipeline.analyze_articles`` call."""
+    real = corroborate.pipeline.analyze_articles
+
+    def wrapped(batch, *args, **kwargs):
+        batch = list(batch)
+        before_batch(batch)
+        return real(batch, *args, **kwargs)
+
+    monkeypatch.setattr(corroborate.pipeline, "analyze_articles", wrapped)
+
+
+def _fail_batches_containing(monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
+    """Make the analyser raise on any batch holding an article whose text contains ``marker``."""
+
+    def check(batch) -> None:
+        if any(marker in a.text for a in batch):
+            raise RuntimeError("boom")
+
+    _wrap_analyze_articles(monkeypatch, check)
+
 MAYOR = 'Mayor Ana Ruiz said on Monday that the bridge would reopen in May. "We are on schedule," she told reporters.\n'
 OFFICIALS = "Two officials, who asked not to be named, told the Gazette that the budget would be cut.\n"
 PLAIN = "The river rose two metres overnight and the town hall stayed closed.\n"
@@ -188,15 +210,7 @@ def test_one_failing_article_does_not_stop_the_batch(
     (articles / "poison.txt").write_text(
         "This text makes the analyser EXPLODE on purpose.\n", encoding="utf-8"
     )
-    real = corroborate.pipeline.analyze_articles
-
-    def fragile(batch, batch_size=32, mode="accurate"):
-        batch = list(batch)
-        if any("EXPLODE" in a.text for a in batch):
-            raise RuntimeError("boom")
-        return real(batch, batch_size=batch_size, mode=mode)
-
-    monkeypatch.setattr(corroborate.pipeline, "analyze_articles", fragile)
+    _fail_batches_containing(monkeypatch, "EXPLODE")
     db = _db(tmp_path)
     result = _ingest(runner, str(articles), "--db", db)
     assert result.exit_code == 3, result.stderr
@@ -330,16 +344,8 @@ def test_reprocess(runner: CliRunner, filled_db: str) -> None:
 def test_reprocess_with_a_failing_article_exits_3(
     runner: CliRunner, filled_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = corroborate.pipeline.analyze_articles
-
-    def fragile(batch, batch_size=32, mode="accurate"):
-        batch = list(batch)
-        if any("officials" in a.text for a in batch):
-            raise RuntimeError("boom")
-        return real(batch, batch_size=batch_size, mode=mode)
-
     before = _report_json(runner, filled_db)["articles"]
-    monkeypatch.setattr(corroborate.pipeline, "analyze_articles", fragile)
+    _fail_batches_containing(monkeypatch, "officials")
     result = runner.invoke(app, ["reprocess", "--db", filled_db, "--all"])
     assert result.exit_code == 3
     assert "failed article 2: analysis failed (RuntimeError: boom)" in result.stderr
@@ -367,14 +373,7 @@ def test_attributions_jsonl_keeps_stdout_clean_and_order(
     paths = [str(articles / "officials.txt"), str(missing), str(crlf), str(articles / "mayor.txt")]
 
     calls = []
-    real = corroborate.pipeline.analyze_articles
-
-    def counting(batch, batch_size=32, mode="accurate"):
-        batch = list(batch)
-        calls.append(len(batch))
-        return real(batch, batch_size=batch_size, mode=mode)
-
-    monkeypatch.setattr(corroborate.pipeline, "analyze_articles", counting)
+    _wrap_analyze_articles(monkeypatch, lambda batch: calls.append(len(batch)))
     result = runner.invoke(app, ["attributions", *paths, "--format", "jsonl"])
     assert result.exit_code == 3
     assert calls == [3]  # the readable files were parsed as one batch
