@@ -312,3 +312,10 @@ def attributions(
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+
+# --------------------------------------------------------------------------- commands from other modules
+
+# Each surface registers its commands on ``app`` in its own module (they import ``app``, ``_errors``
+# and the option types from here, so this import stays last).
+from . import cli_batch, cli_sources, cli_stories, cli_web  # noqa: E402,F401

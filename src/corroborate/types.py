@@ -111,6 +111,50 @@ class Attribution:
         }
 
 
+FactKind = Literal["money", "percent", "count", "date"]
+FACT_KINDS: tuple[str, ...] = ("money", "percent", "count", "date")
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A figure or a date stated in the article, with its span.
+
+    ``value``/``value_high``: the amount (a range "20-25%" gives 20 and 25; a single figure leaves
+    ``value_high`` None). ``unit``: ISO 4217 code for money ("USD", "GBP", "EUR"), "%" for percentages,
+    the counted noun for counts ("insiders"). Dates: ``date_start``/``date_end`` is the window the
+    expression denotes, normalised against the publication date ("late May or early June" published
+    2025-04-02 -> 2025-05-21 .. 2025-06-10). ``future``: the window lies after the publication date
+    (a deadline or a prediction). ``quantity``: what is measured, normalised ("cost of doge cuts"),
+    used to find conflicts. ``linked``: index, in the article's facts, of the same amount given in
+    another currency ("$277 million (£210 million)").
+    """
+
+    kind: FactKind
+    span: Span
+    value: float | None = None
+    value_high: float | None = None
+    unit: str | None = None
+    date_start: date | None = None
+    date_end: date | None = None
+    future: bool = False
+    quantity: str | None = None
+    linked: int | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "span": self.span.to_dict(),
+            "value": self.value,
+            "value_high": self.value_high,
+            "unit": self.unit,
+            "date_start": self.date_start.isoformat() if self.date_start else None,
+            "date_end": self.date_end.isoformat() if self.date_end else None,
+            "future": self.future,
+            "quantity": self.quantity,
+            "linked": self.linked,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class Analysis:
     """Everything the pipeline found in one article."""
@@ -120,6 +164,7 @@ class Analysis:
     damage: tuple[DamageFlag, ...] = ()
     attributions: tuple[Attribution, ...] = field(default_factory=tuple)
     extractor: str = ""
+    facts: tuple[Fact, ...] = ()
 
 
 def parse_iso_date(value: str | date | datetime | None) -> date | None:

@@ -1,0 +1,5 @@
+"""Stories: `corroborate stories`, `facts`, `stance` (issue 4)."""
+
+from __future__ import annotations
+
+from .cli import app  # noqa: F401
