@@ -318,4 +318,4 @@ if __name__ == "__main__":  # pragma: no cover
 
 # Each surface registers its commands on ``app`` in its own module (they import ``app``, ``_errors``
 # and the option types from here, so this import stays last).
-from . import cli_batch, cli_sources, cli_stories, cli_web  # noqa: E402,F401
+from . import cli_batch, cli_sources, cli_stance, cli_stories, cli_web  # noqa: E402,F401
