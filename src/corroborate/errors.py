@@ -66,3 +66,7 @@ class ModelError(CorroborateError):
 
 class UsageError(CorroborateError):
     code = "E400"
+
+
+class NotFound(CorroborateError):
+    """A story, article or outlet asked for by id or name does not exist."""
