@@ -96,7 +96,19 @@ def analyze_articles(
             damage=tuple(damage),
             attributions=attributions,
             extractor=version,
+            facts=_facts(article, furniture),
         )
+
+
+def _facts(article: Article, furniture: Iterable) -> tuple:
+    """The article's figures and dates (page furniture skipped); a failure never stops the batch."""
+    from .facts import extract_facts
+
+    try:
+        return extract_facts(article.text, article.published, [(b.start, b.end) for b in furniture])
+    except Exception:
+        log.exception("fact extraction failed for article %r", article.url or article.title)
+        return ()
 
 
 def analyze(

@@ -188,6 +188,7 @@ def article_record(article_id: int, analysis: Analysis) -> dict:
         "damage": [
             {"kind": d.kind, "start": d.start, "end": d.end, "snippet": d.snippet} for d in analysis.damage
         ],
+        "facts": [fact.to_dict() for fact in analysis.facts],
     }
 
 

@@ -228,7 +228,21 @@ def ingest_items(
             else:
                 counts.already_stored += 1
                 log.info("%s is already stored as article %d", item.origin, article_id)
+    group_stories(store, progress)
     return counts
+
+
+def group_stories(store: Store, progress: Progress | None = None) -> int:
+    """Group every stored article without a story (published order, then ingest order)."""
+    from .store_stories import StoryGrouper
+
+    grouper = StoryGrouper(store)
+    pending = grouper.pending()
+    if not pending:
+        return 0
+    log.info("grouping %d articles into stories", len(pending))
+    done = grouper.assign(pending)
+    return len(done)
 
 
 # --------------------------------------------------------------------------- reprocess

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -44,7 +45,18 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
 
 from .errors import StoreError, UsageError
-from .types import CERTAINTIES, SOURCE_KINDS, Analysis, Article, Attribution, Boilerplate, DamageFlag, Span
+from .types import (
+    CERTAINTIES,
+    FACT_KINDS,
+    SOURCE_KINDS,
+    Analysis,
+    Article,
+    Attribution,
+    Boilerplate,
+    DamageFlag,
+    Fact,
+    Span,
+)
 
 DEFAULT_DB = "corroborate.db"
 ENV_DB = "CORROBORATE_DB"
@@ -118,6 +130,29 @@ attributions = Table(
     UniqueConstraint("article_id", "seq", name="uq_attributions_article_seq"),
     CheckConstraint(_in("source_kind", SOURCE_KINDS), name="ck_attributions_source_kind"),
     CheckConstraint(_in("certainty", CERTAINTIES), name="ck_attributions_certainty"),
+)
+
+
+facts = Table(
+    "facts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("value", Float, nullable=True),
+    Column("value_high", Float, nullable=True),
+    Column("unit", String(64), nullable=True),
+    Column("date_start", Date, nullable=True),
+    Column("date_end", Date, nullable=True),
+    Column("future", Boolean, nullable=False),
+    Column("quantity", Text, nullable=True),
+    Column("linked", Integer, nullable=True),
+    UniqueConstraint("article_id", "seq", name="uq_facts_article_seq"),
+    CheckConstraint(_in("kind", FACT_KINDS), name="ck_facts_kind"),
 )
 
 
@@ -265,18 +300,23 @@ class Store:
             return existing, False
 
     def replace_analysis(self, article_id: int, analysis: Analysis) -> None:
-        """Swap an article's boilerplate, damage and attributions for ``analysis``, atomically."""
+        """Swap an article's boilerplate, damage, attributions and facts for ``analysis``, atomically."""
         with self._write() as conn:
             found = conn.execute(
                 update(articles).where(articles.c.id == article_id).values(extractor=analysis.extractor)
             ).rowcount
             if not found:
                 raise StoreError(f"no article with id {article_id}", input_name=self.display_name)
-            for table in (boilerplate, damage, attributions):
+            for table in (boilerplate, damage, attributions, facts):
                 conn.execute(delete(table).where(table.c.article_id == article_id))
             _insert_analysis(conn, article_id, analysis)
 
     # ----------------------------------------------------------------- reading
+
+    def find(self, article: Article) -> int | None:
+        """The id of the stored article with ``article``'s identity, or None."""
+        with self._read() as conn:
+            return conn.scalar(select(articles.c.id).where(articles.c.identity_key == identity_key(article)))
 
     def count(self) -> int:
         with self._read() as conn:
@@ -323,6 +363,7 @@ class Store:
             furniture = _group(conn, boilerplate, ids)
             flags = _group(conn, damage, ids)
             found = _group(conn, attributions, ids, order_by="seq")
+            figures = _group(conn, facts, ids, order_by="seq")
         return [
             (
                 row.id,
@@ -336,6 +377,7 @@ class Store:
                     ),
                     attributions=tuple(_attribution(r) for r in found.get(row.id, ())),
                     extractor=row.extractor,
+                    facts=tuple(_fact(r) for r in figures.get(row.id, ())),
                 ),
             )
             for row in rows
@@ -423,6 +465,42 @@ def _insert_analysis(conn: Connection, article_id: int, analysis: Analysis) -> N
             for i, a in enumerate(analysis.attributions)
         ]
         conn.execute(insert(attributions), rows)
+    if analysis.facts:
+        conn.execute(insert(facts), [_fact_row(article_id, i, f) for i, f in enumerate(analysis.facts)])
+
+
+def _fact_row(article_id: int, seq: int, fact: Fact) -> dict:
+    return {
+        "article_id": article_id,
+        "seq": seq,
+        "kind": fact.kind,
+        "start": fact.span.start,
+        "end": fact.span.end,
+        "text": fact.span.text,
+        "value": fact.value,
+        "value_high": fact.value_high,
+        "unit": fact.unit,
+        "date_start": fact.date_start,
+        "date_end": fact.date_end,
+        "future": bool(fact.future),
+        "quantity": fact.quantity,
+        "linked": fact.linked,
+    }
+
+
+def _fact(row) -> Fact:
+    return Fact(
+        kind=row.kind,
+        span=Span(row.start, row.end, row.text),
+        value=row.value,
+        value_high=row.value_high,
+        unit=row.unit,
+        date_start=row.date_start,
+        date_end=row.date_end,
+        future=bool(row.future),
+        quantity=row.quantity,
+        linked=row.linked,
+    )
 
 
 def _attribution_row(article_id: int, seq: int, att: Attribution, default_extractor: str) -> dict:
@@ -487,3 +565,6 @@ def _db_reason(exc: SQLAlchemyError) -> str:
     orig = getattr(exc, "orig", None)
     reason = str(orig) if orig is not None else str(exc).splitlines()[0]
     return f"database error: {reason}"
+
+
+from . import store_stories as _store_stories  # noqa: E402,F401  (registers the story tables)
