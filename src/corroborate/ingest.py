@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import (
     BadRecord,
@@ -38,6 +38,9 @@ from .errors import (
     UnsupportedFormat,
 )
 from .types import Article, parse_iso_date
+
+if TYPE_CHECKING:
+    from .fetch import WebPages
 
 MAX_ARTICLE_CHARS = 5_000_000  # per article text, never per container file
 MAX_HTML_BYTES = 20_000_000  # trafilatura's own ceiling on a page
@@ -56,6 +59,8 @@ FORMATS: dict[str, str] = {
     ".htm": "html",
     ".json": "json",
     ".jsonl": "jsonl",
+    ".warc": "warc",
+    ".warc.gz": "warc",  # matched on the whole name in _format_of
 }
 META_FIELDS = ("outlet", "url", "title", "published")
 
@@ -97,13 +102,27 @@ _NO_DEFAULTS = Defaults()
 
 
 def iter_inputs(
-    paths: Iterable[str | Path], defaults: Defaults = _NO_DEFAULTS
+    paths: Iterable[str | Path], defaults: Defaults = _NO_DEFAULTS, *, allow_hosts: Iterable[str] = ()
 ) -> Iterator[IngestItem | IngestFailure]:
-    """Yield one item or failure per article found under ``paths``, in a stable order."""
+    """Yield one item or failure per article found under ``paths``, in a stable order.
+
+    ``http(s)://`` arguments are fetched (``fetch.WebPages``; ``allow_hosts`` are exceptions to its
+    SSRF guard); ``.warc``/``.warc.gz`` files are read by ``warc.iter_warc``."""
+    from .fetch import WebPages
+
+    with WebPages(allow_hosts) as web:
+        yield from _iter_inputs(paths, defaults, web)
+
+
+def _iter_inputs(
+    paths: Iterable[str | Path], defaults: Defaults, web: WebPages
+) -> Iterator[IngestItem | IngestFailure]:
     for raw in paths:
         path = Path(raw)
         origin = str(raw)
-        if path.is_dir():
+        if web.handles(origin):
+            yield web.item(origin, defaults)
+        elif path.is_dir():
             for found in _walk(path, origin):
                 if isinstance(found, IngestFailure):
                     yield found
@@ -122,9 +141,18 @@ def iter_inputs(
             yield IngestFailure(origin, IngestError("no such file or directory", input_name=origin))
 
 
+def article_files(root: str | Path) -> list[str | IngestFailure]:
+    """The article files ``iter_inputs`` would read under directory ``root``, in its order
+    (recursive, sorted, hidden names and unknown extensions skipped), after one failure per
+    unreadable directory. Lets a caller share out a directory's files (``corroborate batch``)."""
+    return _walk(Path(root), str(root))
+
+
 def _format_of(path: Path) -> str | None:
     if path.name.lower().endswith(SIDECAR_SUFFIX):
         return None
+    if path.name.lower().endswith(".warc.gz"):
+        return "warc"
     return FORMATS.get(path.suffix.lower())
 
 
@@ -168,6 +196,11 @@ def _ingest_file(path: Path, origin: str, defaults: Defaults) -> Iterator[Ingest
             return
         if kind == "json":
             yield from _iter_json(path, origin, defaults)
+            return
+        if kind == "warc":
+            from .warc import iter_warc
+
+            yield from iter_warc(path, origin, defaults)
             return
         sidecar = _load_sidecar(path, origin)
         if kind == "html":
