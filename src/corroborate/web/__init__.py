@@ -1,0 +1,7 @@
+"""The web app and JSON API (`corroborate serve`): see docs/web.md."""
+
+from __future__ import annotations
+
+from .app import create_app
+
+__all__ = ["create_app"]

@@ -1,0 +1,215 @@
+"""The JSON API under ``/api/v1``: the data of the pages, paginated, plus ``POST /articles``.
+
+Errors are ``{"error": {"code", "message"}}`` with the HTTP status (see ``app.error_response``).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPBearer
+from pydantic import BaseModel
+from starlette.datastructures import UploadFile
+
+from ..errors import NotFound
+from ..ingest import Defaults, article_from_record
+from ..types import Article
+from . import services
+from .app import context_of
+from .queries import article_exists, list_articles
+from .security import WebError
+from .views import Page, article_json
+
+router = APIRouter()
+_bearer = HTTPBearer(auto_error=False, description="The server's CORROBORATE_TOKEN.")
+
+Limit = Annotated[int, Query(ge=1, le=200, description="Page size (1-200).")]
+Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class IngestResponse(BaseModel):
+    id: int
+    story_id: str | None
+    attributions: int
+
+
+class ArticleIn(BaseModel):
+    """The JSON body of ``POST /articles``: ``text`` or ``html``, and optional metadata."""
+
+    text: str | None = None
+    html: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ErrorBody} for status in statuses}
+
+
+def _listing(items: list[dict], page: Page) -> dict:
+    return {"items": items, **page.to_dict()}
+
+
+# --------------------------------------------------------------------------- stories
+
+
+@router.get("/stories", summary="Stories, newest first", responses=_errors(422))
+def get_stories(
+    request: Request,
+    q: Annotated[str | None, Query(description="Full-text search over titles and texts.")] = None,
+    outlet: Annotated[str | None, Query(description="Only stories with an article from this outlet.")] = None,
+    since: Annotated[date | None, Query(description="Last published on or after (ISO date).")] = None,
+    until: Annotated[date | None, Query(description="First published on or before (ISO date).")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict:
+    ctx = context_of(request)
+    params = services.story_filters(q, outlet, since, until)
+    items, total = services.list_stories(ctx.store, params, limit, offset)
+    page = Page(total, limit, offset, "/api/v1/stories", params)
+    return _listing([services.jsonable(s) for s in items], page)
+
+
+@router.get(
+    "/stories/{story_id}",
+    summary="One story: claims, relays, facts, conflicts, timeline",
+    responses=_errors(404),
+)
+def get_story(request: Request, story_id: str) -> dict:
+    report = services.load_story(context_of(request).store, story_id)
+    return services.jsonable(report.to_dict())
+
+
+# --------------------------------------------------------------------------- articles
+
+
+@router.get("/articles", summary="Articles, newest first", responses=_errors(422))
+def get_articles(
+    request: Request,
+    outlet: Annotated[str | None, Query(description="Only articles from this outlet.")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict:
+    store = context_of(request).store
+    rows, total = list_articles(store, outlet=outlet, limit=limit, offset=offset)
+    items = [{**row.to_dict(), "story_id": services.story_of(store, row.id)} for row in rows]
+    params = (("outlet", outlet),) if outlet else ()
+    return _listing(items, Page(total, limit, offset, "/api/v1/articles", params))
+
+
+@router.get(
+    "/articles/{article_id}",
+    summary="One article: text, attributions, damage, with offsets",
+    responses=_errors(404, 422),
+)
+def get_article(request: Request, article_id: int) -> dict:
+    store = context_of(request).store
+    if not article_exists(store, article_id):
+        raise NotFound(f"no article with id {article_id}")
+    return article_json(article_id, store.load(article_id), services.story_of(store, article_id))
+
+
+_BODY_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": ArticleIn.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": ".txt (UTF-8), .html/.htm or .json (one record)",
+                        },
+                        "title": {"type": "string"},
+                        "outlet": {"type": "string"},
+                        "url": {"type": "string"},
+                        "published": {"type": "string", "description": "ISO 8601 date"},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+@router.post(
+    "/articles",
+    summary="Ingest one article (analysed synchronously)",
+    status_code=201,
+    response_model=IngestResponse,
+    openapi_extra=_BODY_DOC,
+    responses={
+        200: {"model": IngestResponse, "description": "Already stored: the stored article"},
+        **_errors(400, 401, 403, 413, 415, 422),
+    },
+    dependencies=[Depends(_bearer)],
+)
+async def post_article(request: Request) -> JSONResponse:
+    ctx = context_of(request)
+    ctx.auth.require_bearer(request.headers.get("authorization"))
+    article = await read_article(request, ctx.max_upload)
+    result = await run_in_threadpool(services.ingest, ctx, article)
+    body = IngestResponse(id=result.id, story_id=result.story_id, attributions=result.attributions)
+    return JSONResponse(
+        body.model_dump(),
+        status_code=201 if result.created else 200,
+        headers={"Location": f"/api/v1/articles/{result.id}"},
+    )
+
+
+async def read_article(request: Request, max_upload: int) -> Article:
+    """The article of a JSON body or of a multipart upload (field ``file``); 400/415/422 otherwise."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/json":
+        try:
+            record = json.loads(await request.body())
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise WebError(400, "bad_json", f"the body is not valid JSON: {exc}") from exc
+        return article_from_record(record, origin="request body", defaults=Defaults())
+    if kind == "multipart/form-data":
+        form = await request.form(max_files=1, max_fields=20, max_part_size=max_upload)
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise WebError(422, "missing_file", "a multipart upload carries the article in the field `file`")
+        fields = {
+            k: v for k in ("title", "outlet", "url", "published") if isinstance(v := form.get(k), str) and v
+        }
+        return await services.article_from_upload(upload, fields)
+    raise WebError(
+        415,
+        "unsupported_media_type",
+        'send application/json ({"text" or "html", "title", "outlet", "url", "published"}) '
+        "or multipart/form-data with the field `file`",
+    )
+
+
+# --------------------------------------------------------------------------- outlets
+
+
+@router.get(
+    "/outlets", summary="Outlets: anonymous share, relays made and relayed by", responses=_errors(422)
+)
+def get_outlets(request: Request, limit: Limit = 50, offset: Offset = 0) -> dict:
+    stats = services.outlets(context_of(request).store)
+    page = Page(len(stats), limit, offset, "/api/v1/outlets")
+    return _listing([services.jsonable(s) for s in stats[offset : offset + limit]], page)
