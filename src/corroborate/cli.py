@@ -80,6 +80,39 @@ DbOption = Annotated[
 ]
 
 
+AllowHostOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow-host",
+        metavar="HOST",
+        help="Fetch from this host, address or network (10.0.0.0/8) although it is private, loopback or "
+        "otherwise non-public; repeatable, adds to $CORROBORATE_ALLOW_HOSTS (comma-separated).",
+        show_default=False,
+    ),
+]
+
+
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="No progress bars. The summary line and the reasons inputs were skipped still go to stderr.",
+    ),
+]
+
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        "-j",
+        min=1,
+        metavar="N",
+        help="Analyse in N processes (each loads the model once); this process alone writes the database.",
+    ),
+]
+
+
 # --------------------------------------------------------------------------- plumbing
 
 
@@ -173,7 +206,8 @@ def ingest(
         list[str],
         typer.Argument(
             metavar="PATH",
-            help="Files (.txt, .html, .json, .jsonl) or directories (searched recursively).",
+            help="Files (.txt, .html, .json, .jsonl, .warc, .warc.gz), directories (searched recursively) "
+            "or http(s) URLs (fetched).",
             show_default=False,
         ),
     ],
@@ -193,6 +227,9 @@ def ingest(
         ),
     ] = None,
     mode: ModeOption = Mode.accurate,
+    allow_host: AllowHostOption = None,
+    workers: WorkersOption = 1,
+    quiet: QuietOption = False,
 ) -> None:
     """Read articles, analyse their sourcing and store them (already stored ones are left alone)."""
     from .ingest import Defaults, iter_inputs
@@ -205,11 +242,13 @@ def ingest(
         except UsageError as exc:
             raise UsageError(exc.message, input_name="--published") from exc
         resolve_db_url(db)
-        items = iter_inputs(paths, Defaults(outlet=outlet, published=day, url=url))
+        items = iter_inputs(
+            paths, Defaults(outlet=outlet, published=day, url=url), allow_hosts=allow_host or ()
+        )
         if url:
             items = check_url_default(list(items), url)
-        with open_store(db) as store, Progress("ingesting", unit="articles") as progress:
-            counts = ingest_items(store, items, progress, mode.value)
+        with open_store(db) as store, Progress("ingesting", unit="articles", enabled=not quiet) as progress:
+            counts = ingest_items(store, items, progress, mode.value, workers=workers)
         _say(f"ingested {counts.ingested}, already stored {counts.already_stored}, skipped {counts.skipped}")
         code = exit_code(done=counts.ingested + counts.already_stored, failed=counts.skipped)
         if code == EXIT_FAILED and not counts.skipped:
@@ -224,20 +263,39 @@ def report(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", metavar="FILE", help="Write to this file instead of stdout.")
     ] = None,
+    story: Annotated[
+        str | None,
+        typer.Option(
+            "--story",
+            metavar="ID",
+            help="A story brief instead: claims with status and sourcing, conflicts, relay graph, timeline "
+            "(md, json or html).",
+        ),
+    ] = None,
 ) -> None:
-    """Report the sourcing of every stored article (Markdown, JSON, HTML or CSV)."""
+    """Report the sourcing of every stored article (Markdown, JSON, HTML or CSV), or one story's brief."""
     from .report import render
     from .store import open_store
 
     with _errors():
+        if story is not None and fmt is ReportFormat.csv:
+            raise UsageError("a story brief is md, json or html, not csv", input_name="--format")
         with open_store(db, create=False) as store:
-            analyses = list(store.iter_analyses())
+            if story is not None:
+                from .story_brief import render as render_brief
+                from .story_service import load_story
+
+                text = render_brief(load_story(store, story), fmt.value)
+                analyses = [story]
+            else:
+                analyses = list(store.iter_analyses())
             where = store.display_name
         if not analyses:
             raise CorroborateError(
                 "no articles stored yet; run `corroborate ingest PATH...` first", input_name=where
             )
-        text = render(analyses, fmt.value)
+        if story is None:
+            text = render(analyses, fmt.value)
         if out is not None:
             try:
                 out.write_text(text, encoding="utf-8", newline="")
@@ -245,7 +303,8 @@ def report(
                 raise CorroborateError(
                     f"cannot write the report: {exc.strerror or exc}", input_name=str(out)
                 ) from exc
-            _say(f"wrote {fmt.value} report on {len(analyses)} articles to {out}")
+            what = f"story {story}" if story is not None else f"{len(analyses)} articles"
+            _say(f"wrote {fmt.value} report on {what} to {out}")
         elif fmt is ReportFormat.md and stdout_is_terminal():
             from rich.console import Console
             from rich.markdown import Markdown
@@ -262,6 +321,7 @@ def reprocess(
         bool, typer.Option("--all", help="Re-analyse every article, not only those from an older extractor.")
     ] = False,
     mode: ModeOption = Mode.accurate,
+    quiet: QuietOption = False,
 ) -> None:
     """Re-analyse stored articles analysed by another extractor version (all with --all)."""
     from .pipeline import extractor_version
@@ -280,7 +340,7 @@ def reprocess(
             if not ids:
                 _say(f"nothing to reprocess: all {total} articles were analysed by {version}")
                 raise typer.Exit(EXIT_OK)
-            with Progress("reprocessing", total=len(ids), unit="articles") as progress:
+            with Progress("reprocessing", total=len(ids), unit="articles", enabled=not quiet) as progress:
                 done, failed = reprocess_store(store, ids, progress, mode.value)
         tail = f", failed {failed}" if failed else ""
         _say(f"reprocessed {done} of {total} articles with {version}{tail}")
@@ -292,6 +352,7 @@ def attributions(
     paths: Annotated[list[str], typer.Argument(metavar="PATH", help="UTF-8 text files.", show_default=False)],
     fmt: Annotated[LinesFormat, typer.Option("--format", "-f", help="Output format.")] = LinesFormat.jsonl,
     mode: ModeOption = Mode.accurate,
+    quiet: QuietOption = False,
 ) -> None:
     """Print the attributions of each text file as one JSON line (no database).
 
@@ -299,7 +360,7 @@ def attributions(
     """
     with _errors():
         ok = failed = 0
-        with Progress("parsing", total=len(paths), unit="files") as progress:
+        with Progress("parsing", total=len(paths), unit="files", enabled=not quiet) as progress:
             for path, line, error in attribution_lines(paths, progress, mode=mode.value):
                 if error is None:
                     ok += 1
@@ -310,8 +371,6 @@ def attributions(
     raise typer.Exit(exit_code(done=ok, failed=failed))
 
 
-if __name__ == "__main__":  # pragma: no cover
-    app()
 
 
 # --------------------------------------------------------------------------- commands from other modules
@@ -319,3 +378,11 @@ if __name__ == "__main__":  # pragma: no cover
 # Each surface registers its commands on ``app`` in its own module (they import ``app``, ``_errors``
 # and the option types from here, so this import stays last).
 from . import cli_batch, cli_sources, cli_stance, cli_stories, cli_web  # noqa: E402,F401
+
+
+if __name__ == "__main__":  # pragma: no cover
+    # Run as a script, this file is ``__main__``; the command modules registered themselves on the
+    # ``app`` of the imported ``corroborate.cli``, so run that one.
+    from corroborate.cli import app as _app
+
+    _app()
