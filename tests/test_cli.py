@@ -8,12 +8,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from importlib import resources
 from pathlib import Path
 
 import jsonschema
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 import corroborate.cli
@@ -50,6 +50,7 @@ def _fail_batches_containing(monkeypatch: pytest.MonkeyPatch, marker: str) -> No
             raise RuntimeError("boom")
 
     _wrap_analyze_articles(monkeypatch, check)
+
 
 MAYOR = 'Mayor Ana Ruiz said on Monday that the bridge would reopen in May. "We are on schedule," she told reporters.\n'
 OFFICIALS = "Two officials, who asked not to be named, told the Gazette that the budget would be cut.\n"
@@ -124,8 +125,8 @@ def test_unknown_report_format_is_a_usage_error(runner: CliRunner, tmp_path: Pat
 # --------------------------------------------------------------------------- ingest
 
 
-def test_ingest_then_reingest_stores_nothing_twice(runner: CliRunner, tmp_path: Path, articles: Path) -> None:
-    db = _db(tmp_path)
+def test_ingest_then_reingest_stores_nothing_twice(runner: CliRunner, db_url: str, articles: Path) -> None:
+    db = db_url  # SQLite and PostgreSQL
     args = [str(articles), "--db", db, "--outlet", "The Gazette", "--published", "2025-04-10"]
     first = _ingest(runner, *args)
     assert first.exit_code == 0, first.stderr
@@ -254,8 +255,8 @@ def test_report_on_a_missing_database_exits_1(runner: CliRunner, tmp_path: Path)
     assert not db.exists()
 
 
-def test_report_on_an_empty_database_exits_1(runner: CliRunner, tmp_path: Path) -> None:
-    db = _db(tmp_path)
+def test_report_on_an_empty_database_exits_1(runner: CliRunner, db_url: str) -> None:
+    db = db_url
     open_store(db).close()
     result = runner.invoke(app, ["report", "--db", db])
     assert result.exit_code == 1
@@ -318,14 +319,16 @@ def test_report_to_an_unwritable_place_exits_1(runner: CliRunner, filled_db: str
 # --------------------------------------------------------------------------- reprocess
 
 
-def test_reprocess(runner: CliRunner, filled_db: str) -> None:
+def test_reprocess(runner: CliRunner, db_url: str, articles: Path) -> None:
+    filled_db = db_url  # SQLite and PostgreSQL
+    assert _ingest(runner, str(articles), "--db", filled_db, "--outlet", "The Gazette").exit_code == 0
     fresh = runner.invoke(app, ["reprocess", "--db", filled_db])
     assert fresh.exit_code == 0
     assert f"nothing to reprocess: all 2 articles were analysed by {EXTRACTOR_VERSION}" in fresh.stderr
 
-    with sqlite3.connect(filled_db) as conn:
-        conn.execute("UPDATE articles SET extractor = 'rules@0' WHERE id = 1")
-        conn.execute("UPDATE attributions SET extractor = 'rules@0' WHERE article_id = 1")
+    with open_store(filled_db) as store, store.engine.begin() as conn:
+        conn.execute(text("UPDATE articles SET extractor = 'rules@0' WHERE id = 1"))
+        conn.execute(text("UPDATE attributions SET extractor = 'rules@0' WHERE article_id = 1"))
     before = _report_json(runner, filled_db)["articles"]
     stale = runner.invoke(app, ["reprocess", "--db", filled_db])
     assert stale.exit_code == 0, stale.stderr
@@ -359,6 +362,63 @@ def test_reprocess_an_empty_database_exits_1(runner: CliRunner, tmp_path: Path) 
     result = runner.invoke(app, ["reprocess", "--db", db])
     assert result.exit_code == 1
     assert "no articles stored yet" in result.stderr
+
+
+# --------------------------------------------------------------------------- progress and --quiet
+
+
+def test_progress_on_a_terminal_and_quiet_turns_it_off(
+    runner: CliRunner, tmp_path: Path, articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import corroborate.runner
+
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich takes stderr for a terminal
+    monkeypatch.setattr(corroborate.runner, "PROGRESS_DELAY_S", 0)
+    shown = _ingest(runner, str(articles), "--db", _db(tmp_path))
+    assert shown.exit_code == 0, shown.stderr
+    assert "ingesting" in shown.stderr and "articles: " in shown.stderr
+
+    missing = tmp_path / "nowhere.txt"
+    quiet = _ingest(runner, str(articles), str(missing), "--db", str(tmp_path / "q.db"), "--quiet")
+    assert quiet.exit_code == 3
+    # Errors and the summary stay; nothing else (no bar, no escape codes) is written.
+    assert quiet.stderr.splitlines() == [
+        f"skipped {missing}: no such file or directory",
+        "ingested 2, already stored 0, skipped 1",
+    ]
+    assert quiet.stdout == ""
+
+    again = runner.invoke(app, ["reprocess", "--db", str(tmp_path / "q.db"), "--all", "-q"])
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr.splitlines() == [f"reprocessed 2 of 2 articles with {EXTRACTOR_VERSION}"]
+
+
+def test_progress_shows_count_rate_and_eta(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from rich.console import Console
+
+    import corroborate.runner
+    from corroborate.runner import Progress
+
+    monkeypatch.setattr(corroborate.runner, "PROGRESS_DELAY_S", 0)
+    progress = Progress("reprocessing", total=10, unit="articles")
+    progress.console = Console(file=io.StringIO(), force_terminal=True, width=150)
+    with progress:
+        for _ in range(5):
+            time.sleep(0.02)
+            progress.advance()
+        progress._bar.refresh()
+        shown = progress.console.file.getvalue()
+    assert "articles: 5/10" in shown
+    assert "articles/s" in shown
+    assert "eta" in shown
+
+    off = Progress("reprocessing", total=10, unit="articles", enabled=False)
+    off.console = Console(file=io.StringIO(), force_terminal=True)
+    with off:
+        off.advance(3)
+    assert off.console.file.getvalue() == ""
 
 
 # --------------------------------------------------------------------------- attributions (no database)

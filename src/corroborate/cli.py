@@ -371,14 +371,11 @@ def attributions(
     raise typer.Exit(exit_code(done=ok, failed=failed))
 
 
-
-
 # --------------------------------------------------------------------------- commands from other modules
 
 # Each surface registers its commands on ``app`` in its own module (they import ``app``, ``_errors``
 # and the option types from here, so this import stays last).
 from . import cli_batch, cli_sources, cli_stance, cli_stories, cli_web  # noqa: E402,F401
-
 
 if __name__ == "__main__":  # pragma: no cover
     # Run as a script, this file is ``__main__``; the command modules registered themselves on the

@@ -70,3 +70,9 @@ class UsageError(CorroborateError):
 
 class NotFound(CorroborateError):
     """A story, article or outlet asked for by id or name does not exist."""
+
+
+class AnalysisFailed(CorroborateError):
+    """Analysing one article failed (in a worker process, or the worker died). The run goes on."""
+
+    code = "E301"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -53,14 +54,21 @@ def chunked(items: Iterable[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
 
 
 class Progress:
-    """A rich progress bar on stderr, shown only on a terminal and only once work passes 1 s."""
+    """A rich progress bar on stderr, shown only on a terminal and only once work passes 1 s.
 
-    def __init__(self, description: str, *, total: int | None = None, unit: str = "items") -> None:
+    It shows the count, the rate and, when ``total`` is known, a bar and the time left. With
+    ``enabled=False`` (``--quiet``) there is no bar; :meth:`say` still prints.
+    """
+
+    def __init__(
+        self, description: str, *, total: int | None = None, unit: str = "items", enabled: bool = True
+    ) -> None:
         from rich.console import Console
 
         self.description = description
         self.total = total
         self.unit = unit
+        self.enabled = enabled
         self.done = 0
         self.console = Console(stderr=True)
         self._bar = None
@@ -69,10 +77,13 @@ class Progress:
         self._timer: threading.Timer | None = None
 
     def __enter__(self) -> Progress:
-        if self.console.is_terminal:
+        if self.enabled and self.console.is_terminal:
             self._timer = threading.Timer(PROGRESS_DELAY_S, self._start)
             self._timer.daemon = True
-            self._timer.start()
+            if PROGRESS_DELAY_S > 0:
+                self._timer.start()
+            else:
+                self._start()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -84,7 +95,7 @@ class Progress:
                 self._bar = None
 
     def _start(self) -> None:
-        from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
         from rich.progress import Progress as RichProgress
 
         with self._lock:
@@ -95,7 +106,10 @@ class Progress:
                 columns.append(BarColumn())
             of_total = f"/{self.total}" if self.total else ""
             columns.append(TextColumn(f"{self.unit}: {{task.completed}}{of_total}"))
+            columns.append(_rate_column(self.unit))
             columns.append(TimeElapsedColumn())
+            if self.total is not None:
+                columns += [TextColumn("eta"), TimeRemainingColumn()]
             self._bar = RichProgress(*columns, console=self.console, transient=True)
             self._task = self._bar.add_task(self.description, total=self.total, completed=self.done)
             self._bar.start()
@@ -117,6 +131,19 @@ class Progress:
         typer.echo(message, err=True)
 
 
+def _rate_column(unit: str):
+    """A rich column with the rate, e.g. ``3.2 articles/s`` (blank until rich can estimate it)."""
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text("" if speed is None else f"{speed:.1f} {unit}/s", style="progress.data.speed")
+
+    return RateColumn()
+
+
 # --------------------------------------------------------------------------- analysis
 
 
@@ -127,7 +154,9 @@ def analyze_batch(articles: Sequence[Article], mode: str = DEFAULT_MODE) -> list
     if not articles:
         return []
     try:
-        found: list[Analysis | Exception] = list(analyze_articles(list(articles), batch_size=len(articles), mode=mode))
+        found: list[Analysis | Exception] = list(
+            analyze_articles(list(articles), batch_size=len(articles), mode=mode)
+        )
         if len(found) == len(articles):
             return found
         log.warning(
@@ -190,9 +219,15 @@ def ingest_items(
     items: Iterable[IngestItem | IngestFailure],
     progress: Progress | None = None,
     mode: str = DEFAULT_MODE,
+    workers: int = 1,
 ) -> IngestCounts:
-    """Analyse the ``IngestItem``s in batches and save each; report each ``IngestFailure``."""
+    """Analyse the ``IngestItem``s in batches and save each; report each ``IngestFailure``.
+
+    With ``workers`` > 1 the analysis runs in that many processes (``corroborate.workers``); this
+    process alone writes to the store, in input order either way.
+    """
     from .ingest import IngestFailure as Failure
+    from .workers import WORKER_BATCH_SIZE, analyzed_batches
 
     counts = IngestCounts()
     say = progress.say if progress else (lambda m: log.warning("%s", m))
@@ -207,27 +242,28 @@ def ingest_items(
             else:
                 yield item
 
-    for batch in chunked(articles_only()):
-        analyses = analyze_batch([item.article for item in batch], mode)
-        for item, analysis in zip(batch, analyses, strict=True):
-            if progress:
-                progress.advance()
-            if isinstance(analysis, Exception):
-                counts.skipped += 1
-                say(f"skipped {item.origin}: {_reason(analysis)}")
-                continue
-            try:
-                article_id, created = store.save(item.article, analysis)
-            except CorroborateError as exc:
-                counts.skipped += 1
-                say(f"skipped {item.origin}: {exc.message}")
-                continue
-            if created:
-                counts.ingested += 1
-                log.info("stored %s as article %d", item.origin, article_id)
-            else:
-                counts.already_stored += 1
-                log.info("%s is already stored as article %d", item.origin, article_id)
+    batches = chunked(articles_only(), BATCH_SIZE if workers <= 1 else WORKER_BATCH_SIZE)
+    with closing(analyzed_batches(batches, lambda item: item.article, mode, workers)) as analysed:
+        for batch, analyses in analysed:  # leaving early (an error) stops the workers at once
+            for item, analysis in zip(batch, analyses, strict=True):
+                if progress:
+                    progress.advance()
+                if isinstance(analysis, Exception):
+                    counts.skipped += 1
+                    say(f"skipped {item.origin}: {_reason(analysis)}")
+                    continue
+                try:
+                    article_id, created = store.save(item.article, analysis)
+                except CorroborateError as exc:
+                    counts.skipped += 1
+                    say(f"skipped {item.origin}: {exc.message}")
+                    continue
+                if created:
+                    counts.ingested += 1
+                    log.info("stored %s as article %d", item.origin, article_id)
+                else:
+                    counts.already_stored += 1
+                    log.info("%s is already stored as article %d", item.origin, article_id)
     group_stories(store, progress)
     return counts
 

@@ -37,11 +37,12 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     or_,
     select,
     update,
 )
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
 
 from .errors import StoreError, UsageError
@@ -63,6 +64,7 @@ ENV_DB = "CORROBORATE_DB"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
 _CHUNK = 200
+_PG_MIGRATION_LOCK = 0x636F72726F62  # pg_advisory_xact_lock key for migrations ("corrob")
 
 metadata = MetaData()
 
@@ -168,6 +170,8 @@ def resolve_db_url(db: str | None) -> str:
     value = db if db else os.environ.get(ENV_DB) or DEFAULT_DB
     if "://" not in value:
         return "sqlite:///" + str(Path(value).expanduser().resolve())
+    if value.startswith("postgres://"):  # libpq's (and Heroku's) spelling
+        value = "postgresql://" + value[len("postgres://") :]
     try:
         url = make_url(value)
         url.get_dialect()
@@ -397,7 +401,7 @@ def open_store(db: str | None = None, *, create: bool = True) -> Store:
     if path is not None and not create and not path.exists():
         raise StoreError("no database here; run `corroborate ingest` first", input_name=str(path))
     try:
-        engine = create_engine(url)
+        engine = create_engine(_engine_url(url))
     except ModuleNotFoundError as exc:
         raise StoreError(
             f"the database driver is not installed ({exc.name}); for PostgreSQL: pip install 'corroborate[pg]'",
@@ -407,6 +411,10 @@ def open_store(db: str | None = None, *, create: bool = True) -> Store:
         _configure_sqlite(engine)
     store = Store(engine=engine, url=url)
     try:
+        if path is None and not create and not _has_schema(store):
+            raise StoreError(
+                "no corroborate tables here; run `corroborate ingest` first", input_name=store.display_name
+            )
         migrate(store)
     except BaseException:
         engine.dispose()
@@ -427,6 +435,9 @@ def migrate(store: Store, revision: str = "head") -> None:
         with store.engine.connect() as conn:
             if conn.dialect.name == "sqlite":
                 conn.execution_options(sqlite_begin="IMMEDIATE")
+            elif conn.dialect.name == "postgresql":
+                # One migrator at a time: concurrent first runs would race to create the tables.
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
             if conn.in_transaction():
@@ -436,6 +447,26 @@ def migrate(store: Store, revision: str = "head") -> None:
             f"cannot migrate the database ({exc}); was it written by a newer corroborate?",
             input_name=store.display_name,
         ) from exc
+    except SQLAlchemyError as exc:
+        raise StoreError(_db_reason(exc), input_name=store.display_name) from exc
+
+
+def _engine_url(url: str) -> URL:
+    """``postgresql://`` means psycopg 3 (the ``pg`` extra) unless only psycopg2 is installed."""
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        from importlib.util import find_spec
+
+        has_psycopg2 = find_spec("psycopg2") is not None
+        driver = "psycopg2" if has_psycopg2 and find_spec("psycopg") is None else "psycopg"
+        parsed = parsed.set(drivername=f"postgresql+{driver}")
+    return parsed
+
+
+def _has_schema(store: Store) -> bool:
+    try:
+        with store.engine.connect() as conn:
+            return inspect(conn).has_table("alembic_version")
     except SQLAlchemyError as exc:
         raise StoreError(_db_reason(exc), input_name=store.display_name) from exc
 
@@ -564,7 +595,7 @@ def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
 def _db_reason(exc: SQLAlchemyError) -> str:
     orig = getattr(exc, "orig", None)
     reason = str(orig) if orig is not None else str(exc).splitlines()[0]
-    return f"database error: {reason}"
+    return "database error: " + " ".join(reason.split())  # PostgreSQL's messages span lines
 
 
 from . import store_stories as _store_stories  # noqa: E402,F401  (registers the story tables)
