@@ -4,9 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SHARED ?= ../shared
 DEMO_DB := $(CURDIR)/build/demo.db
+DEMO_PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install demo test lint eval bench train-attributions clean
+.PHONY: install demo stop test lint eval bench bench-scale train-attributions train-stance clean
 
 $(BIN)/corroborate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +19,34 @@ install: $(BIN)/corroborate
 
 demo: install
 	@mkdir -p build
+	@$(MAKE) --no-print-directory stop
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/corroborate ingest examples/ --db $(DEMO_DB)
 	$(BIN)/corroborate report --db $(DEMO_DB) --format md
+	@test -s build/demo.token || (umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))' > build/demo.token)
+	@CORROBORATE_TOKEN="$$(cat build/demo.token)" nohup $(BIN)/corroborate serve --db $(DEMO_DB) --port $(DEMO_PORT) \
+		< /dev/null > build/serve.log 2>&1 & echo $$! > build/serve.pid
+	@for i in $$(seq 1 120); do \
+		kill -0 "$$(cat build/serve.pid)" 2>/dev/null || break; \
+		$(BIN)/python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
+			http://127.0.0.1:$(DEMO_PORT)/api/v1/stories 2>/dev/null && exit 0; \
+		sleep 0.5; \
+	done; echo "corroborate serve did not start:"; cat build/serve.log; $(MAKE) --no-print-directory stop; exit 1
+	@echo
+	@echo "Corroborate is running (pid $$(cat build/serve.pid), log build/serve.log; 'make stop' stops it)."
+	@echo "Token for the Ingest form and the API (also in build/demo.token): $$(cat build/demo.token)"
+	@echo "Open http://127.0.0.1:$(DEMO_PORT)/"
+
+stop:
+	@if [ -f build/serve.pid ]; then \
+		pid="$$(cat build/serve.pid)"; \
+		if { tr '\0' ' ' < /proc/$$pid/cmdline || ps -p "$$pid" -o args=; } 2>/dev/null | grep -q "corroborate serve"; then \
+			kill "$$pid"; \
+			for i in $$(seq 1 50); do kill -0 "$$pid" 2>/dev/null || break; sleep 0.2; done; \
+			echo "stopped corroborate serve (pid $$pid)"; \
+		fi; \
+		rm -f build/serve.pid; \
+	fi
 
 test: install
 	$(BIN)/ruff check src tests scripts
@@ -34,13 +60,26 @@ eval: install
 	$(BIN)/python scripts/eval_attributions.py --data $(SHARED)/data/polnear/dev --mode accurate
 	$(BIN)/python scripts/eval_attributions.py --data $(SHARED)/data/polnear/dev --mode fast
 	$(BIN)/python scripts/eval_source_kinds.py --data $(SHARED)/data/polnear/dev
+	$(BIN)/python scripts/eval_stance.py --data $(SHARED)/data/fnc1
+	$(BIN)/python scripts/eval_stories.py --data $(SHARED)/data/fnc1
 
 bench: install
 	$(BIN)/python scripts/bench_attributions.py --data $(SHARED)/data/polnear/dev --mode accurate
 	$(BIN)/python scripts/bench_attributions.py --data $(SHARED)/data/polnear/dev --mode fast
+	@$(MAKE) --no-print-directory bench-scale
+
+# Ingest vs ingest --workers 2 vs Spark local[2], SQLite and PostgreSQL; table in docs/scale.md.
+bench-scale: install
+	@mkdir -p build
+	$(BIN)/python scripts/bench_scale.py --data $(SHARED)/data/polnear/train --mode fast --articles 1000 \
+		--ways single-sqlite,workers2-sqlite,spark-local2,parquet-to-sqlite,parquet-to-postgresql \
+		--scale 100,1000,2000 --budget-min 20 --json build/bench-scale.json
 
 train-attributions: install
 	$(BIN)/python scripts/train_attributions.py --data $(SHARED)/data/polnear/train
+
+train-stance: install
+	$(BIN)/python scripts/train_stance.py --data $(SHARED)/data/fnc1
 
 clean:
 	rm -rf build .pytest_cache
