@@ -184,6 +184,7 @@ def ingest_article(store: Store, article: Article, mode: str = DEFAULT_MODE) -> 
 
 def outlets(store: Store) -> list[OutletStats]:
     """Per outlet: articles, attributions, anonymous ones, whom it relays and who relays it."""
+    from .corroboration import StoryMember
     from .relay import relay_edges
 
     kinds = store_stories.attribution_counts(store)
@@ -194,8 +195,6 @@ def outlets(store: Store) -> list[OutletStats]:
         outlet = analysis.article.outlet
         if outlet:
             article_counts[outlet] = article_counts.get(outlet, 0) + 1
-        from .corroboration import StoryMember
-
         for edge in relay_edges([StoryMember(article_id, analysis, None)]):
             relays.setdefault(edge.from_outlet, {}).setdefault(edge.to_outlet, 0)
             relays[edge.from_outlet][edge.to_outlet] += 1
