@@ -21,6 +21,15 @@ CASES: list[tuple[str, str, str | None, bool, str]] = [
      True, "asserted"),
     ("One aide didn't mince words, saying the plan was doomed.", "saying", "the plan was doomed", True,
      "asserted"),
+    # litotes: a negated idiom of emphasis as the cue itself is an emphatic assertion
+    ("One aide didn't mince words, saying the plan was doomed.", "didn't mince words", "the plan was doomed",
+     True, "asserted"),
+    ("The senator did not hesitate to call the bill a disgrace.", "did not hesitate to call",
+     "the bill a disgrace", True, "asserted"),
+    ("The coach didn't hold back: the referees were a joke.", "didn't hold back", "the referees were a joke",
+     True, "asserted"),
+    ("He never shied away from saying the war was lost.", "never shied away from saying",
+     "the war was lost", True, "asserted"),
     ("Critics argue the rules are unfair to small farms.", "argue", "the rules are unfair to small farms",
      True, "asserted"),
     # hedged: hearsay, epistemic verbs, modals

@@ -8,7 +8,9 @@ Certainty is judged from the cue and its context. Decisions:
 * ``denied`` — the cue itself denies or is negated: "denied", "rejected", "dismissed", "refuted",
   "disputed", "did not say", "never said", "refused to confirm", "declined to say". A negation inside the
   content ("he said he did not know") is the source asserting a negative, so it stays ``asserted``; a
-  negation on a neighbouring verb ("didn't mince words, saying ...") does not touch the cue.
+  negation on a neighbouring verb ("didn't mince words, saying ...") does not touch the cue, and a
+  negated idiom of emphasis as the cue itself ("didn't mince words", "did not hesitate to say", "didn't
+  hold back", "pulled no punches") is litotes: an emphatic assertion, not a denial.
 * ``hedged`` — the attribution itself signals doubt or opinion rather than fact:
   hearsay adverbs ("reportedly", "allegedly"), impersonal passives ("is said to", "is believed to",
   "it is understood that"), epistemic and evaluative verbs ("believe", "think", "suggest", "appear",
@@ -59,6 +61,21 @@ PASSIVE_HEARSAY = _lex(
     "say report believe think rumor rumour allege understand claim suggest know expect suspect estimate feel consider"
 )
 NEGATORS = _lex("not n't n’t never")
+#: Verbs whose negation asserts emphatically ("didn't mince words", "never hesitated to say").
+LITOTES_LEMMAS = _lex("mince hesitate shy equivocate waver")
+#: Verb + particle or object idioms of the same kind ("didn't hold back", "didn't pull punches").
+LITOTES_PAIRS = frozenset({("hold", "back"), ("pull", "punch"), ("pull", "punches")})
+
+
+def _litotes(toks) -> bool:
+    """The cue is a negated idiom of emphasis ("didn't mince words", "did not hold back")."""
+    for t in toks:
+        lemma = t.lemma_.lower()
+        if lemma in LITOTES_LEMMAS:
+            return True
+        if any((lemma, c.lemma_.lower()) in LITOTES_PAIRS for c in t.children if c.dep_ in ("prt", "dobj", "advmod")):
+            return True
+    return False
 
 
 def _cue_verb(toks):
@@ -105,6 +122,8 @@ def certainty(doc, cue: Span | None, source: Span | None = None, content: Span |
         words = {t.lower_ for t in toks}
         lemmas = {t.lemma_.lower() for t in toks}
         verbs = (first,) if first.i == last.i else (first, last)
+        if _litotes(toks):
+            return "hedged" if words & HEARSAY_ADVERBS else "asserted"
         for verb in verbs:
             if verb.lemma_.lower() in DENY_LEMMAS | REFUSAL_LEMMAS or _negated(verb):
                 return "denied"
