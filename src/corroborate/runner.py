@@ -270,15 +270,9 @@ def ingest_items(
 
 def group_stories(store: Store, progress: Progress | None = None) -> int:
     """Group every stored article without a story (published order, then ingest order)."""
-    from .store_stories import StoryGrouper
+    from .store_stories import group_pending
 
-    grouper = StoryGrouper(store)
-    pending = grouper.pending()
-    if not pending:
-        return 0
-    log.info("grouping %d articles into stories", len(pending))
-    done = grouper.assign(pending)
-    return len(done)
+    return len(group_pending(store))
 
 
 # --------------------------------------------------------------------------- reprocess

@@ -119,22 +119,11 @@ class StoryGrouper:
                 rows.append((row.identity_key, row.story_id, StoryFeatures.from_json(row.features)))
         self.index.restore(rows)
 
-    def pending(self) -> list[int]:
-        """Ids of stored articles with no story yet, in grouping order."""
-        grouped = select(story_articles.c.article_id)
-        query = (
-            select(articles.c.id)
-            .where(articles.c.id.not_in(grouped))
-            .order_by(articles.c.published.is_(None), articles.c.published, articles.c.id)
-        )
-        with self.store._read() as conn:
-            return list(conn.scalars(query))
-
     def assign(self, ids: Sequence[int] | None = None) -> list[Membership]:
         """Group the articles ``ids`` (default: every article without a story), in grouping order."""
         from .stories import story_features
 
-        wanted = self.pending() if ids is None else _grouping_order(self.store, ids)
+        wanted = pending_ids(self.store) if ids is None else _grouping_order(self.store, ids)
         done: list[Membership] = []
         for article_id, article_key, article in _articles(self.store, wanted):
             try:
@@ -213,9 +202,29 @@ def _articles(store: Store, ids: Sequence[int]) -> Iterable[tuple[int, str, obje
                 yield article_id, row.identity_key, _article(row)
 
 
+def pending_ids(store: Store) -> list[int]:
+    """Ids of stored articles with no story yet, in grouping order."""
+    grouped = select(story_articles.c.article_id)
+    query = (
+        select(articles.c.id)
+        .where(articles.c.id.not_in(grouped))
+        .order_by(articles.c.published.is_(None), articles.c.published, articles.c.id)
+    )
+    with store._read() as conn:
+        return list(conn.scalars(query))
+
+
 def group_pending(store: Store) -> list[Membership]:
-    """Group every stored article that has no story yet."""
-    return StoryGrouper(store).assign()
+    """Group every stored article that has no story yet.
+
+    The story index is restored from the store only when there is something to group, so readers
+    that call this to be sure (``stories``, the web API) pay one query when all is grouped.
+    """
+    pending = pending_ids(store)
+    if not pending:
+        return []
+    log.info("grouping %d articles into stories", len(pending))
+    return StoryGrouper(store).assign(pending)
 
 
 # --------------------------------------------------------------------------- reading
