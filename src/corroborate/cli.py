@@ -57,13 +57,17 @@ class LinesFormat(StrEnum):
 class Mode(StrEnum):
     accurate = "accurate"
     fast = "fast"
+    encoder = "encoder"
 
 
 ModeOption = Annotated[
     Mode,
     typer.Option(
         "--mode",
-        help="Attribution extractor: accurate (CRF model trained on PolNeAR) or fast (dependency rules).",
+        help=(
+            "Attribution extractor: accurate (CRF model trained on PolNeAR), fast (dependency rules) "
+            "or encoder (fine-tuned MiniLM; needs the encoder extra)."
+        ),
     ),
 ]
 

@@ -76,3 +76,9 @@ class AnalysisFailed(CorroborateError):
     """Analysing one article failed (in a worker process, or the worker died). The run goes on."""
 
     code = "E301"
+
+
+class ModelUnavailable(ModelError):
+    """A mode needs an optional extra or model files that are not installed."""
+
+    code = "E302"

@@ -31,6 +31,16 @@ def extractor_for(mode: str = DEFAULT_MODE) -> tuple[Extractor, str]:
         except Exception as exc:  # a missing or damaged model file
             raise ModelError(f"cannot load the attribution model: {exc}", input_name="accurate mode") from exc
         return extract_attributions_model, MODEL_VERSION
+    if mode == "encoder":
+        from . import encoder
+
+        try:
+            encoder.load_encoder()
+        except ModelError:
+            raise
+        except Exception as exc:  # a missing or damaged weights file
+            raise ModelError(f"cannot load the encoder model: {exc}", input_name="encoder mode") from exc
+        return encoder.extract_attributions_encoder, encoder.MODEL_VERSION
     raise UsageError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}", input_name="--mode")
 
 
@@ -122,6 +132,7 @@ def analyze(
 ) -> Analysis:
     """Analyse one article text. Offsets in the result index ``text``.
 
-    ``mode`` is ``"accurate"`` (the trained model, the default) or ``"fast"`` (dependency rules)."""
+    ``mode`` is ``"accurate"`` (the CRF model, the default), ``"fast"`` (dependency rules) or ``"encoder"``
+    (the fine-tuned MiniLM, optional extra)."""
     article = Article(text=text, title=title, outlet=outlet, url=url, published=parse_published(published))
     return next(analyze_articles([article], mode=mode))

@@ -98,6 +98,22 @@ def split_at_paragraphs(info: DocInfo, spans: list[TokRange]) -> list[TokRange]:
     return out
 
 
+def log_marginals(tagger, feats, n: int):
+    """Per-token log-marginals (n x 3, columns O, B, I) of a CRF over prepared ``feats``."""
+    import numpy as np
+
+    out = np.full((n, 3), 1e-6)
+    if not n:
+        return np.log(out)
+    tagger.set(feats)
+    labels = set(tagger.labels())
+    for j, tag in enumerate(("O", "B", "I")):
+        if tag in labels:
+            for t in range(n):
+                out[t, j] = max(tagger.marginal(tag, t), 1e-6)
+    return np.log(out)
+
+
 def predict_token_spans(info: DocInfo, models: Models) -> dict[str, list[TokRange]]:
     """Token ranges per label for one document (or one sentence-sized slice of it)."""
     base = base_features(info)

@@ -30,8 +30,9 @@ SOURCE_KINDS: tuple[str, ...] = (
 )
 ANONYMOUS_KINDS: frozenset[str] = frozenset({"anonymous_individual", "anonymous_group", "unattributed"})
 
-#: Extraction modes: ``accurate`` = the CRF model trained on PolNeAR; ``fast`` = dependency-parse rules.
-MODES: tuple[str, ...] = ("accurate", "fast")
+#: Extraction modes: ``accurate`` = the CRF model trained on PolNeAR; ``fast`` = dependency-parse rules;
+#: ``encoder`` = the fine-tuned MiniLM tagger (optional extra ``corroborate[encoder]``, needs torch).
+MODES: tuple[str, ...] = ("accurate", "fast", "encoder")
 DEFAULT_MODE = "accurate"
 
 Certainty = Literal["asserted", "hedged", "denied"]

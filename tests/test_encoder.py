@@ -1,0 +1,162 @@
+"""The encoder mode (fine-tuned MiniLM, optional extra ``corroborate[encoder]``).
+
+The pure parts (windows, wordpiece labels, token spans) run everywhere; the model tests need torch and
+the packaged MiniLM. They skip with a reason when the extra is missing, and fail instead when CI is set
+(`make test` installs the extra)."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import pytest
+
+from corroborate import encoder
+from corroborate.encoder import piece_labels, token_spans, windows
+
+
+def test_windows_cover_every_wordpiece_with_overlap():
+    assert windows(10) == [(0, 10)]
+    wins = windows(1000, size=254, stride=128)
+    assert wins[0] == (0, 254) and wins[-1][1] == 1000
+    covered = set()
+    for s, e in wins:
+        assert e - s <= 254
+        covered.update(range(s, e))
+    assert covered == set(range(1000))
+    assert all(b[0] < a[1] for a, b in zip(wins, wins[1:], strict=False))  # consecutive windows overlap
+
+
+def test_piece_labels_mark_begin_inside_and_keep_the_longest_nested_span():
+    # "He said it was fine" as wordpieces with character offsets
+    offsets = [(0, 2), (3, 7), (8, 10), (11, 14), (15, 19)]
+    spans = {("source", 0, 2), ("cue", 3, 7), ("content", 8, 19), ("content", 11, 14)}
+    labels = piece_labels(offsets, spans)
+    cue, src, con = ([row[i] for row in labels] for i in range(3))  # encoder.LABELS order
+    assert src == [1, 0, 0, 0, 0]
+    assert cue == [0, 1, 0, 0, 0]
+    assert con == [0, 0, 1, 2, 2]  # the nested "was" is dropped, the outer content kept
+
+
+def test_token_spans_follow_first_wordpieces_and_skip_whitespace_tokens():
+    # tokens: "He" "said" "\n\n" "un" "##fine" covering one token "unfine"
+    token_starts, token_ends = [0, 3, 8, 10], [2, 7, 10, 16]
+    offsets = [(0, 2), (3, 7), (10, 12), (12, 16)]
+    o, b, i = 0, 1, 2
+    tags = [[o, b, o], [b, o, o], [o, o, b], [o, o, i]]  # cue, source, content per wordpiece
+    spans = token_spans(token_starts, token_ends, offsets, tags)
+    assert spans == {"cue": [(1, 2)], "source": [(0, 1)], "content": [(3, 4)]}
+    # an I with nothing open starts a span; a whitespace token inside a span does not end it
+    tags = [[o, o, i], [o, o, i], [o, o, o], [o, o, o]]
+    assert token_spans(token_starts, token_ends, offsets, tags)["content"] == [(0, 2)]
+    tags = [[o, o, b], [o, o, i], [o, o, i], [o, o, i]]
+    assert token_spans(token_starts, token_ends, offsets, tags)["content"] == [(0, 4)]
+
+
+def test_viterbi_never_opens_with_inside_and_bridges_a_weak_outside():
+    import math
+
+    lg = math.log
+    # O, B, I probabilities per token: an I right after O is not allowed, so the path takes B there
+    scores = [[lg(0.4), lg(0.1), lg(0.5)], [lg(0.1), lg(0.1), lg(0.8)], [lg(0.9), lg(0.05), lg(0.05)]]
+    assert encoder.viterbi(scores) == [1, 2, 0]
+    # a content span with one unsure token in the middle stays one span
+    scores = [[lg(0.05), lg(0.9), lg(0.05)], [lg(0.5), lg(0.05), lg(0.45)], [lg(0.05), lg(0.05), lg(0.9)]]
+    assert encoder.viterbi(scores) == [1, 2, 2]
+    assert encoder.viterbi([]) == []
+
+
+# --- the model -------------------------------------------------------------------------------------
+
+
+def _need_extra():
+    if os.environ.get("CI"):
+        import torch  # noqa: F401  (CI installs the extra: a missing one is a failure)
+        import transformers  # noqa: F401
+    else:
+        pytest.importorskip("torch", reason="the encoder extra is not installed: pip install '.[encoder]'")
+        pytest.importorskip("transformers", reason="the encoder extra is not installed")
+
+
+@pytest.fixture(scope="module")
+def extract():
+    _need_extra()
+    from corroborate.nlp import load_nlp
+
+    nlp = load_nlp()
+    enc = encoder.load_encoder()
+
+    def run(text: str):
+        doc = nlp(text)
+        atts = encoder.extract_attributions_encoder(doc, enc)
+        for a in atts:
+            for span in (a.source, a.cue, a.content):
+                if span is not None:
+                    assert doc.text[span.start : span.end] == span.text
+        return atts
+
+    return run
+
+
+def _texts(atts, field: str) -> list[str]:
+    return [getattr(a, field).text for a in atts if getattr(a, field) is not None]
+
+
+def test_encoder_finds_a_simple_attribution(extract):
+    atts = extract("The mayor said that the bridge would reopen in May. Nobody else commented.")
+    said = [a for a in atts if a.cue is not None and a.cue.text == "said"]
+    assert said and said[0].source is not None and said[0].source.text == "The mayor"
+    assert said[0].content is not None and "the bridge would reopen in May" in said[0].content.text
+    assert said[0].extractor == encoder.MODEL_VERSION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u201cWe will not back down,\u201d the senator told reporters on Tuesday.",
+        '"We will not back down," the senator told reporters on Tuesday.',
+    ],
+    ids=["curly", "straight"],
+)
+def test_encoder_curly_and_straight_quotes(extract, text):
+    atts = extract(text)
+    assert "the senator" in _texts(atts, "source")
+    assert any("We will not back down" in t for t in _texts(atts, "content"))
+
+
+def test_encoder_quote_over_sentences_and_nested_attribution(extract):
+    atts = extract(
+        "\u201cWe lost. We will learn from it. And we will be back,\u201d the campaign manager said."
+    )
+    said = [a for a in atts if a.cue is not None and a.cue.text == "said"]
+    assert said and said[0].source is not None and said[0].source.text == "the campaign manager"
+    assert said[0].content is not None and said[0].content.start <= 1
+    atts = extract("The aide said that the senator told him the vote would fail.")
+    said = [a for a in atts if a.cue is not None and a.cue.text == "said"]
+    assert said and "the senator told him the vote would fail" in said[0].content.text
+
+
+def test_encoder_long_article_and_text_without_sentence_ends(extract):
+    para = (
+        "The official said the talks would continue next week, while critics argued that nothing had changed"
+    )
+    long_text = "\n\n".join(f"{para} in round {i}." for i in range(900))
+    assert len(long_text) > 100_000
+    atts = extract(long_text)
+    assert sum(1 for t in _texts(atts, "cue") if t == "said") >= 800  # windows cover the whole article
+    flat = extract(
+        " ".join(["the spokesman said the plan was fine and the mayor told residents to wait"] * 30)
+    )
+    assert flat
+
+
+def test_encoder_failure_falls_back_to_the_crf_model(extract, monkeypatch, caplog):
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(encoder, "spans_for_doc", boom)
+    with caplog.at_level(logging.ERROR, logger="corroborate.encoder"):
+        atts = extract("The mayor said that the bridge would reopen in May.")
+    assert "said" in _texts(atts, "cue")
+    assert all(a.extractor != encoder.MODEL_VERSION for a in atts)
+    assert any("using the CRF model" in r.getMessage() for r in caplog.records)
