@@ -73,7 +73,7 @@ eval: install-encoder
 	$(BIN)/python scripts/eval_stories.py --data $(SHARED)/data/fnc1
 
 bench: install-encoder
-	$(BIN)/python scripts/bench_attributions.py --data $(SHARED)/data/polnear/dev --mode encoder
+	$(BIN)/python scripts/bench_attributions.py --data $(SHARED)/data/polnear/dev --mode encoder --repeat 1
 	$(BIN)/python scripts/bench_attributions.py --data $(SHARED)/data/polnear/dev --mode accurate
 	$(BIN)/python scripts/bench_attributions.py --data $(SHARED)/data/polnear/dev --mode fast
 	@$(MAKE) --no-print-directory bench-scale

@@ -160,3 +160,43 @@ def test_encoder_failure_falls_back_to_the_crf_model(extract, monkeypatch, caplo
     assert "said" in _texts(atts, "cue")
     assert all(a.extractor != encoder.MODEL_VERSION for a in atts)
     assert any("using the CRF model" in r.getMessage() for r in caplog.records)
+
+
+def test_missing_extra_is_a_clear_error_with_exit_code(monkeypatch, tmp_path):
+    import sys
+
+    from typer.testing import CliRunner
+
+    from corroborate.cli import app
+    from corroborate.errors import ModelError
+    from corroborate.pipeline import extractor_for
+
+    monkeypatch.setitem(sys.modules, "torch", None)  # "import torch" raises ImportError
+    encoder.load_encoder.cache_clear()
+    try:
+        with pytest.raises(ModelError, match=r"pip install 'corroborate\[encoder\]'"):
+            extractor_for("encoder")
+        article = tmp_path / "a.txt"
+        article.write_text("The mayor said the bridge would reopen.", encoding="utf-8")
+        result = CliRunner().invoke(app, ["attributions", str(article), "--mode", "encoder"])
+        assert result.exit_code == 1  # EXIT_FAILED: the model cannot be loaded
+        assert "corroborate[encoder]" in result.stderr
+    finally:
+        encoder.load_encoder.cache_clear()
+
+
+def test_cli_attributions_in_encoder_mode(extract, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from corroborate.cli import app
+
+    article = tmp_path / "a.txt"
+    article.write_text("The mayor said that the bridge would reopen in May.", encoding="utf-8")
+    result = CliRunner().invoke(app, ["attributions", str(article), "--mode", "encoder"])
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    said = [a for a in record["attributions"] if a["cue"] and a["cue"]["text"] == "said"]
+    assert said and said[0]["source"]["text"] == "The mayor"
+    assert "the bridge would reopen in May" in said[0]["content"]["text"]

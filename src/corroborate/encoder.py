@@ -89,7 +89,7 @@ class Encoder:
 
 def open_encoder(folder: Path) -> Encoder:
     """Load the fine-tuned weights in ``folder`` over the packaged MiniLM."""
-    torch = _torch()
+    _torch()  # a clear error when the extra is missing
     from safetensors.torch import load_file
     from transformers import AutoTokenizer
 
@@ -102,7 +102,6 @@ def open_encoder(folder: Path) -> Encoder:
             f"encoder weights in {folder} do not fit the packaged MiniLM: {unexpected or missing}"
         )
     model.eval()
-    torch.set_grad_enabled(False)
     meta_path = Path(folder) / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
     return Encoder(model=model, tokenizer=AutoTokenizer.from_pretrained(str(base)), meta=meta)
@@ -148,7 +147,8 @@ def piece_tags(enc: Encoder, ids: Sequence[int], batch: int = 16):
             row = [tok.cls_token_id, *ids[s:e], tok.sep_token_id]
             input_ids[r, : len(row)] = torch.tensor(row)
             mask[r, : len(row)] = 1
-        pred = torch.log_softmax(enc.model(input_ids, mask), -1).numpy()
+        with torch.inference_mode():
+            pred = torch.log_softmax(enc.model(input_ids, mask), -1).numpy()
         for r, (s, e) in enumerate(chunk):
             pos = np.arange(s, e)
             left = pos - s if s > 0 else np.full(e - s, n)

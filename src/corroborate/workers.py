@@ -51,6 +51,13 @@ def _init_worker(mode: str, log_level: int, warm_up: bool) -> None:
     """Load the pipeline and model once per worker; a load error is raised by every task."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     logging.basicConfig(level=log_level, format="%(levelname)s: %(name)s: %(message)s")
+    if mode == "encoder":  # one torch thread per worker: N workers already fill N cores
+        try:
+            import torch
+
+            torch.set_num_threads(1)
+        except ImportError:
+            pass  # extractor_for reports the missing extra
     if not warm_up:
         return
     try:
