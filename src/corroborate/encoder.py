@@ -5,12 +5,14 @@ fine-tuned on PolNeAR train as three B/I/O taggers (cue, source, content) that s
 fine-tuned weights (everything but the frozen embedding layer) are committed, in float16, under
 ``models/encoder/``; the embeddings and the tokenizer are read from the installed package. No network.
 
-Long articles are read in overlapping windows of wordpieces; each wordpiece takes its label from the
-window where it sits farthest from an edge. A spaCy token takes the label of its first wordpiece, so the
-spans come out as spaCy token ranges and go through the same grouping as the CRF model
-(:func:`corroborate.tagger.group`).
+Long articles are read in overlapping windows of wordpieces; each wordpiece takes its scores from the
+window where it sits farthest from an edge. A spaCy token takes the scores of its first wordpiece; they
+are added to the CRF model's log-marginals (weighted by ``crf_weight`` in ``meta.json``) and decoded by
+a constrained Viterbi, so the spans come out as spaCy token ranges and go through the same grouping as
+the CRF model (:func:`corroborate.tagger.group`).
 
-Entry points: :func:`load_encoder`, :func:`predict_char_tags`, :func:`token_spans`.
+Entry points: :func:`extract_attributions_encoder` (the ``encoder`` mode), :func:`load_encoder`,
+:func:`token_spans` (the encoder alone).
 """
 
 from __future__ import annotations
@@ -186,7 +188,7 @@ def piece_labels(
 
 
 def predict_char_tags(enc: Encoder, text: str) -> tuple[list[tuple[int, int]], object]:
-    """Wordpiece character offsets and their tags (n x 3) for ``text``."""
+    """Wordpiece character offsets and their log-probabilities (n x labels x tags) for ``text``."""
     out = enc.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
     offsets = [tuple(o) for o in out["offset_mapping"]]
     return offsets, piece_tags(enc, out["input_ids"])
@@ -239,23 +241,11 @@ def token_pieces(
 
 
 def spans_of(seq: Sequence[int], real: Sequence[int]) -> list[tuple[int, int]]:
-    """Token ranges from tag ids over the ``real`` tokens: an I after O opens a span; the whitespace
-    tokens between real ones neither open nor end a span."""
-    spans: list[tuple[int, int]] = []
-    open_at, last = None, -1  # start of the open span, and its last real token
-    for t, i in zip(real, seq, strict=True):
-        tag = TAGS[int(i)]
-        if tag == "B" or (tag == "I" and open_at is None):
-            if open_at is not None:
-                spans.append((open_at, last + 1))
-            open_at = t
-        elif tag == "O" and open_at is not None:
-            spans.append((open_at, last + 1))
-            open_at = None
-        last = t
-    if open_at is not None:
-        spans.append((open_at, last + 1))
-    return spans
+    """Token ranges from tag ids over the ``real`` tokens (:func:`tagger_features.bio_spans` on them);
+    the whitespace tokens between real ones neither open nor end a span."""
+    from .tagger_features import bio_spans
+
+    return [(real[a], real[b - 1] + 1) for a, b in bio_spans([TAGS[int(i)] for i in seq])]
 
 
 def token_spans(
@@ -286,7 +276,8 @@ def spans_for_doc(doc, enc: Encoder, info=None) -> dict[str, list[tuple[int, int
     from .tagger_features import base_features, cue_features, doc_info, stage2_features
 
     crf = load_models()
-    info = info or doc_info(doc, crf.centroids)
+    if info is None:
+        info = doc_info(doc, crf.centroids)
     offsets, logp = predict_char_tags(enc, doc.text)
     real, piece_of = token_pieces([t.idx for t in doc], [t.idx + len(t.text) for t in doc], offsets)
     out: dict[str, list[tuple[int, int]]] = {lab: [] for lab in LABELS}
@@ -315,7 +306,6 @@ def extract_attributions_encoder(doc, enc: Encoder | None = None) -> tuple:
     If the encoder fails on an article, the failure is logged and the CRF model's attributions are
     returned instead, so the batch goes on."""
     import logging
-    from dataclasses import replace
 
     from .tagger import attributions_from_spans, extract_attributions_model, load_models
     from .tagger_features import doc_info
@@ -325,10 +315,9 @@ def extract_attributions_encoder(doc, enc: Encoder | None = None) -> tuple:
     enc = enc or load_encoder()
     try:
         info = doc_info(doc, load_models().centroids)
-        found = attributions_from_spans(doc, info, spans_for_doc(doc, enc, info))
+        return attributions_from_spans(doc, info, spans_for_doc(doc, enc, info), MODEL_VERSION)
     except Exception:
         logging.getLogger(__name__).exception(
             "encoder failed on an article of %d characters; using the CRF model for it", len(doc.text)
         )
         return extract_attributions_model(doc)
-    return tuple(replace(a, extractor=MODEL_VERSION) for a in found)

@@ -223,13 +223,15 @@ def group(
     return triples
 
 
-def _finish(doc, source: Span | None, cue: Span | None, content: Span | None) -> Attribution:
+def _finish(
+    doc, source: Span | None, cue: Span | None, content: Span | None, extractor: str = MODEL_VERSION
+) -> Attribution:
     try:
         from .attribution import finish
     except ImportError:  # the rule module is not there (yet): minimal fields only
         kind = "unattributed" if source is None else "person"
-        return Attribution(source=source, cue=cue, content=content, source_kind=kind, extractor=MODEL_VERSION)
-    return finish(doc, source, cue, content, extractor=MODEL_VERSION)
+        return Attribution(source=source, cue=cue, content=content, source_kind=kind, extractor=extractor)
+    return finish(doc, source, cue, content, extractor=extractor)
 
 
 def _char_span(text: str, info: DocInfo, rng: TokRange | None) -> Span | None:
@@ -241,13 +243,16 @@ def _char_span(text: str, info: DocInfo, rng: TokRange | None) -> Span | None:
     return Span.of(text, info.idx[s], info.end[e - 1])
 
 
-def attributions_from_spans(doc, info: DocInfo, spans: dict[str, list[TokRange]]) -> tuple[Attribution, ...]:
+def attributions_from_spans(
+    doc, info: DocInfo, spans: dict[str, list[TokRange]], extractor: str = MODEL_VERSION
+) -> tuple[Attribution, ...]:
+    """Group token ranges into triples and finish each; ``extractor`` is recorded on every one."""
     out: list[Attribution] = []
     text = doc.text
     for src, cue, content in group(info, spans):
         try:
             spans3 = (_char_span(text, info, r) for r in (src, cue, content))
-            out.append(_finish(doc, *spans3))
+            out.append(_finish(doc, *spans3, extractor))
         except Exception:
             log.exception("could not finish an attribution (cue tokens %r); skipped", cue)
     return tuple(out)
