@@ -202,20 +202,27 @@ def test_cli_attributions_in_encoder_mode(extract, tmp_path):
     assert "the bridge would reopen in May" in said[0]["content"]["text"]
 
 
+def _training_script():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "train_encoder.py"
+    spec = importlib.util.spec_from_file_location("train_encoder", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def test_training_script_warm_restart_chain(tmp_path):
     """`make train-encoder`'s stages on the hand-written brat fixture (one step each): the second stage
     starts from the first one's weights, records its history, and the result loads and extracts."""
     _need_extra()
-    import importlib.util
     import json
     from pathlib import Path
 
     from corroborate.nlp import load_nlp
 
-    root = Path(__file__).resolve().parents[1]
-    spec = importlib.util.spec_from_file_location("train_encoder", root / "scripts" / "train_encoder.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = _training_script()
     data = Path(__file__).parent / "fixtures" / "brat"
     one, two = tmp_path / "stage1", tmp_path / "stage2"
     common = ["--data", str(data), "--max-steps", "1", "--batch", "2", "--threads", "1"]
@@ -246,16 +253,12 @@ def test_training_script_warm_restart_chain(tmp_path):
 
 def test_training_script_refuses_weights_of_another_shape(tmp_path, capsys):
     _need_extra()
-    import importlib.util
     from pathlib import Path
 
     import torch
     from safetensors.torch import save_file
 
-    root = Path(__file__).resolve().parents[1]
-    spec = importlib.util.spec_from_file_location("train_encoder", root / "scripts" / "train_encoder.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = _training_script()
     bad = tmp_path / "bad.safetensors"
     save_file({"head.weight": torch.zeros(2, 2)}, str(bad))
     data = Path(__file__).parent / "fixtures" / "brat"
