@@ -139,15 +139,15 @@ def test_a_failing_sentence_is_logged_and_skipped(monkeypatch, caplog):
 def test_a_failing_attribution_is_skipped(monkeypatch, caplog):
     (doc,) = _parse("The mayor said the bridge would reopen. The chief told reporters it was safe.")
     calls = {"n": 0}
-    real = tagger._finish
+    real = tagger.finish
 
-    def flaky(*args):
+    def flaky(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 1:
             raise ValueError("bad attribution")
-        return real(*args)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(tagger, "_finish", flaky)
+    monkeypatch.setattr(tagger, "finish", flaky)
     with caplog.at_level(logging.ERROR, logger="corroborate.tagger"):
         atts = extract_attributions_model(doc)
     assert atts and calls["n"] >= 2

@@ -224,12 +224,6 @@ def group(
     return triples
 
 
-def _finish(
-    doc, source: Span | None, cue: Span | None, content: Span | None, extractor: str = MODEL_VERSION
-) -> Attribution:
-    return finish(doc, source, cue, content, extractor=extractor)
-
-
 def _char_span(text: str, info: DocInfo, rng: TokRange | None) -> Span | None:
     if rng is None:
         return None
@@ -248,7 +242,7 @@ def attributions_from_spans(
     for src, cue, content in group(info, spans):
         try:
             spans3 = (_char_span(text, info, r) for r in (src, cue, content))
-            out.append(_finish(doc, *spans3, extractor))
+            out.append(finish(doc, *spans3, extractor=extractor))
         except Exception:
             log.exception("could not finish an attribution (cue tokens %r); skipped", cue)
     return tuple(out)
