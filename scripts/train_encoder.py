@@ -32,6 +32,7 @@ from corroborate.encoder import (
     WINDOW,
     base_model_dir,
     build_model,
+    load_weights,
     piece_labels,
     trainable_state,
 )
@@ -104,15 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         init_meta_path = args.init.parent / "meta.json"
         if init_meta_path.exists():  # read now: --out may be the same folder
             init_meta = json.loads(init_meta_path.read_text(encoding="utf-8"))
-        from safetensors.torch import load_file
-
-        init = {k: v.float() for k, v in load_file(str(args.init)).items()}
         try:
-            missing, unexpected = model.load_state_dict(init, strict=False)
-        except RuntimeError as exc:  # same names, other shapes
-            missing, unexpected = [], [str(exc).splitlines()[0]]
-        if unexpected or any(not k.startswith("encoder.embeddings.") for k in missing):
-            print(f"{args.init} does not fit the packaged MiniLM: {unexpected or missing}", file=sys.stderr)
+            load_weights(model, args.init)
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
             return 2
     for p in model.encoder.embeddings.parameters():
         p.requires_grad = False

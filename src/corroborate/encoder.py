@@ -89,20 +89,30 @@ class Encoder:
     meta: dict
 
 
+def load_weights(model, path: Path) -> None:
+    """Load fine-tuned weights (all but the frozen embeddings) from ``path`` into ``model``; a ValueError
+    naming the file when they do not fit the packaged MiniLM (missing, unknown or other-shaped weights)."""
+    from safetensors.torch import load_file
+
+    state = {k: v.float() for k, v in load_file(str(path)).items()}
+    try:
+        missing, unexpected = model.load_state_dict(state, strict=False)
+    except RuntimeError as exc:  # same names, other shapes
+        missing, unexpected = [], [str(exc).splitlines()[0]]
+    if unexpected or any(not k.startswith("encoder.embeddings.") for k in missing):
+        raise ValueError(
+            f"encoder weights file {path} does not fit the packaged MiniLM: {unexpected or missing}"
+        )
+
+
 def open_encoder(folder: Path) -> Encoder:
     """Load the fine-tuned weights in ``folder`` over the packaged MiniLM."""
     _torch()  # a clear error when the extra is missing
-    from safetensors.torch import load_file
     from transformers import AutoTokenizer
 
     base = base_model_dir()
     model = build_model(base)
-    state = {k: v.float() for k, v in load_file(str(Path(folder) / "weights.safetensors")).items()}
-    missing, unexpected = model.load_state_dict(state, strict=False)
-    if unexpected or any(not k.startswith("encoder.embeddings.") for k in missing):
-        raise ValueError(
-            f"encoder weights in {folder} do not fit the packaged MiniLM: {unexpected or missing}"
-        )
+    load_weights(model, Path(folder) / "weights.safetensors")
     model.eval()
     meta_path = Path(folder) / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
