@@ -34,11 +34,11 @@ from corroborate.encoder import (
     WINDOW,
     base_model_dir,
     build_model,
-    feature_sizes,
     load_weights,
     piece_labels,
     trainable_state,
 )
+from corroborate.encoder_features import piece_features, sizes, vocabularies
 from corroborate.evaluate import load_gold
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,8 +46,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def examples(gold, tokenizer, docs=None, vocab=None) -> list[tuple[list[int], list[list[int]], list | None]]:
     """Per gold document: wordpiece ids, their tags, and (with ``docs`` and ``vocab``) parse features."""
-    from corroborate.encoder_features import piece_features
-
     out = []
     for name, g in gold:
         enc = tokenizer(g.text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
@@ -118,8 +116,6 @@ def main(argv: list[str] | None = None) -> int:
             init_meta = json.loads(init_meta_path.read_text(encoding="utf-8"))
     vocab = (init_meta or {}).get("features")
     if args.features and not vocab:
-        from corroborate.encoder_features import vocabularies
-
         vocab = vocabularies()
     docs = None
     if vocab:
@@ -133,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(data)} gold documents, {n_pieces} wordpieces, {time.perf_counter() - t_start:.0f}s", flush=True
     )
 
-    model = build_model(feature_sizes=feature_sizes({"features": vocab}))
+    model = build_model(feature_sizes=sizes(vocab) if vocab else ())
     if args.init:
         try:
             load_weights(model, args.init, new_features=bool(vocab) and not (init_meta or {}).get("features"))
