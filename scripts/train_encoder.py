@@ -37,6 +37,7 @@ from corroborate.encoder import (
     load_weights,
     piece_labels,
     trainable_state,
+    window_batch,
 )
 from corroborate.encoder_features import piece_features, sizes, vocabularies
 from corroborate.evaluate import load_gold
@@ -167,18 +168,12 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         for b in range(0, len(items), args.batch):
             chunk = items[b : b + args.batch]
-            width = max(e - s for _, s, e in chunk) + 2
-            ids_t = torch.full((len(chunk), width), tok.pad_token_id, dtype=torch.long)
-            mask = torch.zeros((len(chunk), width), dtype=torch.long)
-            gold_t = torch.full((len(chunk), width, len(LABELS)), -100, dtype=torch.long)
-            feat_t = torch.zeros((len(chunk), width, len(vocab)), dtype=torch.long) if vocab else None
+            ids_t, mask, feat_t = window_batch(
+                tok, [(data[d][0][s:e], data[d][2][s:e] if vocab else None) for d, s, e in chunk]
+            )
+            gold_t = torch.full((*ids_t.shape, len(LABELS)), -100, dtype=torch.long)
             for r, (d, s, e) in enumerate(chunk):
-                ids, labels, feats = data[d]
-                ids_t[r, : e - s + 2] = torch.tensor([tok.cls_token_id, *ids[s:e], tok.sep_token_id])
-                mask[r, : e - s + 2] = 1
-                gold_t[r, 1 : e - s + 1] = torch.tensor(labels[s:e])
-                if feat_t is not None:
-                    feat_t[r, 1 : e - s + 1] = torch.tensor(feats[s:e])
+                gold_t[r, 1 : e - s + 1] = torch.tensor(data[d][1][s:e])
             logits = model(ids_t, mask, feat_t)
             loss = loss_fn(logits.reshape(-1, logits.shape[-1]), gold_t.reshape(-1))
             opt.zero_grad()

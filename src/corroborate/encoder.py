@@ -156,6 +156,24 @@ def windows(n: int, size: int = WINDOW - 2, stride: int = STRIDE) -> list[tuple[
         start += stride
 
 
+def window_batch(tok, rows: Sequence[tuple[Sequence[int], Sequence | None]]):
+    """Padded tensors for a batch of windows, each ``(wordpiece ids, parse features or None)``: input ids
+    with [CLS] and [SEP] around each window, the attention mask, and the features (zero on [CLS], [SEP]
+    and padding; None when the windows have none)."""
+    torch = _torch()
+    width = max(len(ids) for ids, _ in rows) + 2
+    input_ids = torch.full((len(rows), width), tok.pad_token_id, dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    with_feats = rows[0][1] is not None
+    feat_t = torch.zeros((len(rows), width, len(rows[0][1][0])), dtype=torch.long) if with_feats else None
+    for r, (ids, feats) in enumerate(rows):
+        input_ids[r, : len(ids) + 2] = torch.tensor([tok.cls_token_id, *ids, tok.sep_token_id])
+        mask[r, : len(ids) + 2] = 1
+        if feat_t is not None:
+            feat_t[r, 1 : len(ids) + 1] = torch.tensor(feats)
+    return input_ids, mask, feat_t
+
+
 def feature_sizes(meta: dict) -> list[int]:
     """Embedding-table sizes of the parse features a model was trained with (none: ``[]``)."""
     if not meta.get("features"):
@@ -178,16 +196,9 @@ def piece_tags(enc: Encoder, ids: Sequence[int], batch: int = 16, feats=None):
     tags = np.zeros((n, len(LABELS), len(TAGS)), dtype=np.float32)
     for b in range(0, len(wins), batch):
         chunk = wins[b : b + batch]
-        width = max(e - s for s, e in chunk) + 2
-        input_ids = torch.full((len(chunk), width), tok.pad_token_id, dtype=torch.long)
-        mask = torch.zeros((len(chunk), width), dtype=torch.long)
-        feat_t = None if feats is None else torch.zeros((len(chunk), width, len(feats[0])), dtype=torch.long)
-        for r, (s, e) in enumerate(chunk):
-            row = [tok.cls_token_id, *ids[s:e], tok.sep_token_id]
-            input_ids[r, : len(row)] = torch.tensor(row)
-            mask[r, : len(row)] = 1
-            if feat_t is not None:
-                feat_t[r, 1 : e - s + 1] = torch.tensor(feats[s:e])
+        input_ids, mask, feat_t = window_batch(
+            tok, [(ids[s:e], None if feats is None else feats[s:e]) for s, e in chunk]
+        )
         with torch.inference_mode():
             pred = torch.log_softmax(enc.model(input_ids, mask, feat_t), -1).numpy()
         for r, (s, e) in enumerate(chunk):
