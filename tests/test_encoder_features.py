@@ -103,3 +103,36 @@ def test_a_warm_restart_adds_parse_features_and_the_next_keeps_them(tmp_path, nl
     # a plain model's weights do not load as a feature model's, nor the other way round
     with pytest.raises(ValueError, match="does not fit"):
         encoder.load_weights(encoder.build_model(), three / "weights.safetensors")
+
+
+def test_dumped_examples_train_the_same_model_without_spacy_or_the_data(tmp_path):
+    """``--dump-examples`` then ``--examples`` (how a GPU box with no spaCy trains): the same weights
+    as training from the data folder, and a dump refuses an init trained with other features."""
+    from safetensors.torch import load_file
+
+    from test_encoder import _need_extra, _training_script
+
+    _need_extra()
+    mod = _training_script()
+    data = Path(__file__).parent / "fixtures" / "brat"
+    common = ["--max-steps", "2", "--batch", "2", "--threads", "1", "--epochs", "1", "--device", "cpu"]
+    common += ["--parse-cache", str(tmp_path / "parses"), "--features"]
+    dump = tmp_path / "examples.pkl"
+    assert mod.main(["--data", str(data), *common, "--dump-examples", str(dump)]) == 0
+    direct, dumped = tmp_path / "direct", tmp_path / "dumped"
+    assert mod.main(["--data", str(data), *common, "--out", str(direct)]) == 0
+    gone = tmp_path / "no-such-folder"  # --examples needs neither the data nor spaCy's parses
+    assert mod.main(["--data", str(gone), *common, "--examples", str(dump), "--out", str(dumped)]) == 0
+    a, b = (load_file(str(d / "weights.safetensors")) for d in (direct, dumped))
+    assert a.keys() == b.keys() and all((a[k] == b[k]).all() for k in a)
+    meta = json.loads((dumped / "meta.json").read_text(encoding="utf-8"))
+    assert meta["features"] == VOCAB and meta["device"] == "cpu" and meta["trained_on"] == "brat"
+
+    plain = tmp_path / "plain"
+    assert mod.main(["--data", str(data), *common[:-1], "--out", str(plain)]) == 0
+    bad = ["--data", str(gone), *common, "--examples", str(dump), "--out", str(tmp_path / "bad")]
+    meta_path = plain / "meta.json"
+    other = json.loads(meta_path.read_text(encoding="utf-8"))
+    other["features"] = {name: ["x"] for name in VOCAB}
+    meta_path.write_text(json.dumps(other), encoding="utf-8")
+    assert mod.main([*bad, "--init", str(plain / "weights.safetensors")]) == 2

@@ -69,7 +69,7 @@ def build_model(base: Path | None = None, feature_sizes: Sequence[int] = ()):
     class Tagger(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(base or base_model_dir()))
+            self.encoder = AutoModel.from_pretrained(str(base or base_model_dir())).float()
             hidden = self.encoder.config.hidden_size
             self.dropout = torch.nn.Dropout(0.1)
             self.head = torch.nn.Linear(hidden, len(LABELS) * len(TAGS))
@@ -199,8 +199,15 @@ def piece_tags(enc: Encoder, ids: Sequence[int], batch: int = 16, feats=None):
         input_ids, mask, feat_t = window_batch(
             tok, [(ids[s:e], None if feats is None else feats[s:e]) for s, e in chunk]
         )
+        dev = next(enc.model.parameters()).device
+        feat_t = None if feat_t is None else feat_t.to(dev)
         with torch.inference_mode():
-            pred = torch.log_softmax(enc.model(input_ids, mask, feat_t), -1).numpy()
+            pred = (
+                torch.log_softmax(enc.model(input_ids.to(dev), mask.to(dev), feat_t), -1)
+                .float()
+                .cpu()
+                .numpy()
+            )
         for r, (s, e) in enumerate(chunk):
             pos = np.arange(s, e)
             left = pos - s if s > 0 else np.full(e - s, n)
