@@ -69,6 +69,27 @@ def cut(n: int, offset: int, size: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
+def warmup_then_decay(opt, total: int):
+    """Learning rate rising linearly over the first tenth of ``total`` steps, then falling to zero."""
+    import torch
+
+    warm = max(1, total // 10)
+    return torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
+    )
+
+
+def optimizer_step(loss, opt, sched, params) -> None:
+    """One update: gradients of ``loss``, clipped to norm 1 over ``params``, then the optimizer and schedule."""
+    import torch
+
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    opt.step()
+    sched.step()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", required=True, type=Path)
@@ -200,10 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(
         math.ceil(sum(len(cut(len(ids), o, size)) for ids, _, _ in data) / args.batch) for o in offsets
     )
-    warm = max(1, total // 10)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
-    )
+    sched = warmup_then_decay(opt, total)
     loss_fn = torch.nn.CrossEntropyLoss()
     step, seen = 0, 0
     args.out.mkdir(parents=True, exist_ok=True)
@@ -224,11 +242,7 @@ def main(argv: list[str] | None = None) -> int:
             ids_t, mask, gold_t = ids_t.to(device), mask.to(device), gold_t.to(device)
             logits = model(ids_t, mask, None if feat_t is None else feat_t.to(device))
             loss = loss_fn(logits.reshape(-1, logits.shape[-1]), gold_t.reshape(-1))
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            sched.step()
+            optimizer_step(loss, opt, sched, params)
             step += 1
             seen += int(mask.sum())
             if step % 20 == 0:

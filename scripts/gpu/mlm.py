@@ -1,6 +1,6 @@
 """Domain-adaptive masked-language-model training of the MiniLM (tried in session 6, not adopted).
 
-    python3 scripts/gpu/mlm.py KIT OUT EPOCHS LR SEED
+    python3 scripts/gpu/mlm.py KIT OUT EPOCHS LR SEED [MAX_STEPS]
 
 Reads KIT/mlm.pkl.xz (wordpiece ids of the FNC-1 bodies and the PolNeAR train texts, written by
 ``make_kit.py``), masks 15% of the wordpieces (80% [MASK], 10% random, 10% kept) in windows of 254,
@@ -16,13 +16,15 @@ import random
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import shim  # noqa: E402,F401
 import torch  # noqa: E402
 from safetensors.torch import save_file  # noqa: E402
+from train_encoder import optimizer_step, warmup_then_decay  # noqa: E402
 
-from corroborate.encoder import build_model, trainable_state  # noqa: E402
+from corroborate.encoder import build_model, trainable_state, window_batch  # noqa: E402
 
 SIZE, BATCH = 254, 32
 
@@ -42,6 +44,7 @@ def masked(ids, mask, special: dict, vocab_size: int, device: str):
 
 def main(argv: list[str]) -> int:
     kit, out, epochs, lr, seed = Path(argv[0]), Path(argv[1]), int(argv[2]), float(argv[3]), int(argv[4])
+    max_steps = int(argv[5]) if len(argv) > 5 else 0
     device = "cuda" if torch.cuda.is_available() else "cpu"
     torch.manual_seed(seed)
     rng = random.Random(seed)
@@ -62,38 +65,31 @@ def main(argv: list[str]) -> int:
     )
     wins = [ids[a : a + SIZE] for ids in blob["ids"] for a in range(0, len(ids), SIZE) if len(ids) - a > 16]
     total = epochs * math.ceil(len(wins) / BATCH)
-    warm = max(1, total // 10)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
-    )
+    if max_steps:
+        total = min(total, max_steps)
+    sched = warmup_then_decay(opt, total)
+    tok = SimpleNamespace(**special)
     emb = enc.embeddings.word_embeddings.weight
     step, t0 = 0, time.time()
     for epoch in range(epochs):
         rng.shuffle(wins)
         for b in range(0, len(wins), BATCH):
             chunk = wins[b : b + BATCH]
-            width = max(map(len, chunk)) + 2
-            ids = torch.full((len(chunk), width), special["pad_token_id"], dtype=torch.long)
-            mask = torch.zeros_like(ids)
-            for r, piece_ids in enumerate(chunk):
-                ids[r, : len(piece_ids) + 2] = torch.tensor(
-                    [special["cls_token_id"], *piece_ids, special["sep_token_id"]]
-                )
-                mask[r, : len(piece_ids) + 2] = 1
+            ids, mask, _ = window_batch(tok, [(piece_ids, None) for piece_ids in chunk])
             ids, mask = ids.to(device), mask.to(device)
             inp, labels, pick = masked(ids, mask, special, vocab_size, device)
             with torch.autocast(device, dtype=torch.bfloat16, enabled=device == "cuda"):
                 h = enc(input_ids=inp, attention_mask=mask).last_hidden_state
                 logits = torch.nn.functional.linear(head(h[pick]), emb) + bias
             loss = torch.nn.functional.cross_entropy(logits.float(), labels[pick])
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            sched.step()
+            optimizer_step(loss, opt, sched, params)
             step += 1
             if step % 100 == 0:
                 print(f"mlm epoch {epoch + 1} step {step}/{total} loss {loss.item():.3f}", flush=True)
+            if step >= total:
+                break
+        if step >= total:
+            break
     out.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().cpu().half().contiguous() for k, v in trainable_state(tagger).items()}
     save_file(state, str(out / "weights.safetensors"))
