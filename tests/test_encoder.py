@@ -150,6 +150,20 @@ def test_encoder_long_article_and_text_without_sentence_ends(extract):
     assert flat
 
 
+def test_encoder_output_computed_elsewhere_decodes_the_same(extract):
+    """Log-probabilities computed earlier (on a GPU box, say) decode to the same spans, with only the
+    decoding settings at hand (no model)."""
+    from corroborate.nlp import load_nlp
+
+    doc = load_nlp()("Officials said on Monday that the bridge would reopen in May, according to the Post.")
+    enc = encoder.load_encoder()
+    tags = encoder.predict_char_tags(enc, doc.text, doc)
+    settings_only = encoder.Encoder(model=None, tokenizer=None, meta={"crf_weight": enc.meta["crf_weight"]})
+    fresh = encoder.spans_for_doc(doc, enc)
+    assert fresh["cue"] and fresh["content"]
+    assert encoder.spans_for_doc(doc, settings_only, tags=tags) == fresh
+
+
 def test_encoder_failure_falls_back_to_the_crf_model(extract, monkeypatch, caplog):
     def boom(*args, **kwargs):
         raise RuntimeError("boom")

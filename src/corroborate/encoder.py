@@ -331,10 +331,11 @@ def token_spans(
     return out
 
 
-def spans_for_doc(doc, enc: Encoder, info=None) -> dict[str, list[tuple[int, int]]]:
+def spans_for_doc(doc, enc: Encoder, info=None, tags=None) -> dict[str, list[tuple[int, int]]]:
     """Token ranges per label for a parsed spaCy ``doc``: the encoder's log-probabilities plus
     ``crf_weight`` (from ``meta.json``) times the CRF model's log-marginals, per token, decoded by a
-    constrained Viterbi. The cue decides first; the source and content CRFs then see the combined cues."""
+    constrained Viterbi. The cue decides first; the source and content CRFs then see the combined cues.
+    ``tags``: the encoder's output for ``doc`` computed earlier (:func:`predict_char_tags`), e.g. on a GPU."""
     import pycrfsuite
 
     from .tagger import load_models, log_marginals, split_at_paragraphs
@@ -343,7 +344,7 @@ def spans_for_doc(doc, enc: Encoder, info=None) -> dict[str, list[tuple[int, int
     crf = load_models()
     if info is None:
         info = doc_info(doc, crf.centroids)
-    offsets, logp = predict_char_tags(enc, doc.text, doc)
+    offsets, logp = tags if tags is not None else predict_char_tags(enc, doc.text, doc)
     real, piece_of = token_pieces([t.idx for t in doc], [t.idx + len(t.text) for t in doc], offsets)
     out: dict[str, list[tuple[int, int]]] = {lab: [] for lab in LABELS}
     if not real:
