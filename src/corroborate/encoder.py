@@ -194,20 +194,15 @@ def piece_tags(enc: Encoder, ids: Sequence[int], batch: int = 16, feats=None):
     wins = windows(n)
     best = np.full(n, -1, dtype=np.int64)  # distance to the nearest window edge of the chosen window
     tags = np.zeros((n, len(LABELS), len(TAGS)), dtype=np.float32)
+    dev = next(enc.model.parameters()).device
     for b in range(0, len(wins), batch):
         chunk = wins[b : b + batch]
         input_ids, mask, feat_t = window_batch(
             tok, [(ids[s:e], None if feats is None else feats[s:e]) for s, e in chunk]
         )
-        dev = next(enc.model.parameters()).device
         feat_t = None if feat_t is None else feat_t.to(dev)
         with torch.inference_mode():
-            pred = (
-                torch.log_softmax(enc.model(input_ids.to(dev), mask.to(dev), feat_t), -1)
-                .float()
-                .cpu()
-                .numpy()
-            )
+            pred = torch.log_softmax(enc.model(input_ids.to(dev), mask.to(dev), feat_t), -1).cpu().numpy()
         for r, (s, e) in enumerate(chunk):
             pos = np.arange(s, e)
             left = pos - s if s > 0 else np.full(e - s, n)
@@ -244,11 +239,16 @@ def piece_labels(
     return out
 
 
+def wordpieces(tokenizer, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+    """The wordpiece ids of ``text`` (no [CLS]/[SEP]) and their character offsets."""
+    out = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+    return out["input_ids"], [tuple(o) for o in out["offset_mapping"]]
+
+
 def predict_char_tags(enc: Encoder, text: str, doc=None) -> tuple[list[tuple[int, int]], object]:
     """Wordpiece character offsets and their log-probabilities (n x labels x tags) for ``text``; a model
     trained with parse features needs the parsed ``doc`` of that text."""
-    out = enc.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
-    offsets = [tuple(o) for o in out["offset_mapping"]]
+    ids, offsets = wordpieces(enc.tokenizer, text)
     feats = None
     if enc.meta.get("features") and offsets:
         if doc is None:
@@ -256,7 +256,7 @@ def predict_char_tags(enc: Encoder, text: str, doc=None) -> tuple[list[tuple[int
         from .encoder_features import piece_features
 
         feats = piece_features(doc, offsets, enc.meta["features"])
-    return offsets, piece_tags(enc, out["input_ids"], feats=feats)
+    return offsets, piece_tags(enc, ids, feats=feats)
 
 
 _ALLOWED = ((0, 1), (0, 1, 2), (0, 1, 2))  # O -> O|B; B -> any; I -> any (no O -> I)

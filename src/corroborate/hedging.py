@@ -43,18 +43,23 @@ __all__ = [
 
 # --------------------------------------------------------------------------- certainty
 
+
 def _lex(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-DENY_LEMMAS = _lex("deny reject dismiss refute dispute rebut contradict disavow repudiate disown rubbish debunk retract")
+DENY_LEMMAS = _lex(
+    "deny reject dismiss refute dispute rebut contradict disavow repudiate disown rubbish debunk retract"
+)
 REFUSAL_LEMMAS = _lex("refuse decline fail")
 HEDGE_VERBS = _lex(
     "believe think suggest appear seem speculate suspect predict expect estimate fear hint imply guess assume "
     "surmise reckon feel forecast indicate claim allege suppose presume wonder rumor rumour theorize theorise "
     "posit hypothesize project"
 )
-HEARSAY_ADVERBS = _lex("reportedly allegedly purportedly reputedly supposedly apparently ostensibly seemingly")
+HEARSAY_ADVERBS = _lex(
+    "reportedly allegedly purportedly reputedly supposedly apparently ostensibly seemingly"
+)
 LIKELIHOOD_ADVERBS = _lex("possibly perhaps probably likely maybe conceivably potentially presumably")
 HEDGE_MODALS = _lex("may might could")
 PASSIVE_HEARSAY = _lex(
@@ -73,7 +78,11 @@ def _litotes(toks) -> bool:
         lemma = t.lemma_.lower()
         if lemma in LITOTES_LEMMAS:
             return True
-        if any((lemma, c.lemma_.lower()) in LITOTES_PAIRS for c in t.children if c.dep_ in ("prt", "dobj", "advmod")):
+        if any(
+            (lemma, c.lemma_.lower()) in LITOTES_PAIRS
+            for c in t.children
+            if c.dep_ in ("prt", "dobj", "advmod")
+        ):
             return True
     return False
 
@@ -135,7 +144,11 @@ def certainty(doc, cue: Span | None, source: Span | None = None, content: Span |
             hedged = True
         for verb in verbs:
             lemma = verb.lemma_.lower()
-            if lemma in HEDGE_VERBS or _modal(verb) or _hedge_adverb(verb, HEARSAY_ADVERBS | LIKELIHOOD_ADVERBS):
+            if (
+                lemma in HEDGE_VERBS
+                or _modal(verb)
+                or _hedge_adverb(verb, HEARSAY_ADVERBS | LIKELIHOOD_ADVERBS)
+            ):
                 hedged = True
             passive = any(c.dep_ == "auxpass" for c in verb.children)
             agent = any(c.dep_ == "agent" for c in verb.children)

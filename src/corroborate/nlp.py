@@ -27,7 +27,9 @@ def load_nlp():  # -> spacy.language.Language
     return nlp
 
 
-def pipe_with_context(items: Iterable[tuple[str, T]], batch_size: int = BATCH_SIZE) -> Iterator[tuple[object, T]]:
+def pipe_with_context(
+    items: Iterable[tuple[str, T]], batch_size: int = BATCH_SIZE
+) -> Iterator[tuple[object, T]]:
     """Parse ``(text, context)`` pairs batched; yields ``(doc, context)`` in input order."""
     nlp = load_nlp()
     yield from nlp.pipe(items, as_tuples=True, batch_size=batch_size)

@@ -54,11 +54,11 @@ def span_root(toks):
 
 # --------------------------------------------------------------------------- quotations
 
-_DOUBLE_OPEN = "\u201c\"\u00ab"
-_DOUBLE_CLOSE = "\u201d\"\u00bb"
+_DOUBLE_OPEN = '\u201c"\u00ab'
+_DOUBLE_CLOSE = '\u201d"\u00bb'
 _SINGLE_OPEN = "\u2018'"
 _SINGLE_CLOSE = "\u2019'"
-_BOUNDARY_BEFORE = " \t([{\u2014\u2013-/:;,\u201c\""
+_BOUNDARY_BEFORE = ' \t([{\u2014\u2013-/:;,\u201c"'
 
 
 def _trim_end(text: str, start: int, end: int) -> int:
@@ -214,8 +214,9 @@ def in_paragraph(text: str, pos: int, rng: tuple[int, int]) -> tuple[int, int] |
     return (start, end) if end > start else None
 
 
-def continuations(text: str, quotes: Quotations, covered: list[tuple[int, int]],
-                  directs: list[tuple[int, int]]) -> list[tuple[int, tuple[int, int]]]:
+def continuations(
+    text: str, quotes: Quotations, covered: list[tuple[int, int]], directs: list[tuple[int, int]]
+) -> list[tuple[int, tuple[int, int]]]:
     """Quotations that carry on a directly quoted statement: the next sentence of its paragraph, or a
     following paragraph made only of a quotation, with no reporting clause of their own.
 

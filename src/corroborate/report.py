@@ -128,9 +128,7 @@ def span_display(analysis: Analysis, span: Span | None, limit: int | None = None
 ATTRIBUTION_COLUMNS = ("#", "Source", "Kind", "Cue", "Channel", "Certainty", "Direct", "Content")
 
 
-def attribution_cells(
-    analysis: Analysis, seq: int, att: Attribution, esc: Callable[[str], str]
-) -> list[str]:
+def attribution_cells(analysis: Analysis, seq: int, att: Attribution, esc: Callable[[str], str]) -> list[str]:
     """One displayed attribution row (columns ``ATTRIBUTION_COLUMNS``); ``esc`` escapes span text."""
     return [
         str(seq),

@@ -102,9 +102,7 @@ ORG_NOUNS: frozenset[str] = _lex(
 # Institution nouns that stay one body in the plural ("police said", "authorities said").
 ORG_PLURALS: frozenset[str] = _lex("police authorities")
 # Speak on the record for a body: that body when it is named in the phrase, else an unnamed individual.
-SPOKES_NOUNS: frozenset[str] = _lex(
-    "spokesman spokesmen spokespeople spokesperson spokeswoman spokeswomen"
-)
+SPOKES_NOUNS: frozenset[str] = _lex("spokesman spokesmen spokespeople spokesperson spokeswoman spokeswomen")
 # Several unnamed people taken together, whatever the determiner ("the family", "the crowd").
 GROUP_NOUNS: frozenset[str] = _lex("audience crowd electorate family household populace population public")
 # Collectives whose "of" phrase says what they are made of ("a group of doctors", "a chorus of critics").
@@ -208,11 +206,15 @@ IT_PRONOUNS: frozenset[str] = _lex("it its itself")
 # Pronouns for the members of an earlier plural mention ("each said", "both said").
 DISTRIBUTIVE_PRONOUNS: frozenset[str] = _lex("each both either neither")
 RELATIVE_PRONOUNS = _lex("who which that whom")
-NUMBER_WORDS = _lex("two three four five six seven eight nine ten dozen several multiple many numerous some few various both")
+NUMBER_WORDS = _lex(
+    "two three four five six seven eight nine ten dozen several multiple many numerous some few various both"
+)
 PARTITIVES = _lex(
     "all both dozen dozens each few fraction half handful hundreds majority many millions minority most "
     "none number one percent percentage plurality portion proportion quarter several share some third "
     "thousands"
 )
 # endings of nouns for people ("researcher", "economist", "entrepreneur", "bureaucrat"), not "-ment" things
-PERSON_ENDING = re.compile(r"(?<!m)(?:er|or|ist|ian|ant|ent|man|woman|ee|ess|eur|crat|ic|ier|ster|one|body|ate|ive)$")
+PERSON_ENDING = re.compile(
+    r"(?<!m)(?:er|or|ist|ian|ant|ent|man|woman|ee|ess|eur|crat|ic|ier|ster|one|body|ate|ive)$"
+)

@@ -66,8 +66,12 @@ def outlet_match(doc, start: int, end: int) -> bool:
     head = toks[-1]
     if head.lower_ in OUTLET_NOUNS and head.pos_ == "NOUN" and not head.text[:1].isupper():
         # "court papers", "the white paper" are documents
-        return not (head.lemma_ == "paper" and any(
-            c.dep_ in ("compound", "amod") and c.lower_ not in OUTLET_MODIFIERS for c in head.children))
+        return not (
+            head.lemma_ == "paper"
+            and any(
+                c.dep_ in ("compound", "amod") and c.lower_ not in OUTLET_MODIFIERS for c in head.children
+            )
+        )
     if not (head.text[:1].isupper() or head.text[:1].isdigit()):
         return False
     if _outlet_shaped(toks):
@@ -120,8 +124,11 @@ def _ner_votes(doc) -> dict[str, str]:
         counts.setdefault(last.text, Counter())["person" if label == "PERSON" else "organization"] += 1
         if label == "PERSON" and len(ent) >= 2 and ent[0].pos_ == "PROPN":
             surnames.add(last.text)
-    votes = {k: c.most_common(1)[0][0] for k, c in counts.items()
-             if len(c) == 1 or c.most_common(2)[0][1] > c.most_common(2)[1][1]}
+    votes = {
+        k: c.most_common(1)[0][0]
+        for k, c in counts.items()
+        if len(c) == 1 or c.most_common(2)[0][1] > c.most_common(2)[1][1]
+    }
     votes.update(dict.fromkeys(surnames, "person"))
     doc.user_data["corroborate_ner_votes"] = votes
     return votes
@@ -157,7 +164,8 @@ def _named_kind(doc, head, toks) -> SourceKind:
     if any(t.lower_.strip(".") in TITLES for t in chain if t.i < head.i) and head.ent_type_ != "ORG":
         return "person"
     if head.ent_type_ == "PERSON" and any(
-            t.pos_ == "NOUN" and t.lemma_.lower() in _PEOPLE_HEADS for t in chain):
+        t.pos_ == "NOUN" and t.lemma_.lower() in _PEOPLE_HEADS for t in chain
+    ):
         return "person"  # "White House spokesman Josh Earnest": the body is the person's affiliation
     if words & ORG_NAME_WORDS and head.lower_.strip(".") not in TITLES:
         return "organization"
@@ -176,11 +184,15 @@ def _named_kind(doc, head, toks) -> SourceKind:
 
 
 def _people_name_kind(head) -> SourceKind:
-    """"Republicans" (the party), "some Republicans" (members), "One Republican", "Americans" (people)."""
+    """ "Republicans" (the party), "some Republicans" (members), "One Republican", "Americans" (people)."""
     lower = head.lower_
     party = lower in PARTY_WORDS or head.lemma_.lower() in PARTY_WORDS or lower.rstrip("s") in PARTY_WORDS
-    mods = [c for c in head.children if c.i < head.i and (
-        c.dep_ in ("det", "amod", "nummod", "predet", "quantmod") or c.lower_ in SUBSET_WORDS)]
+    mods = [
+        c
+        for c in head.children
+        if c.i < head.i
+        and (c.dep_ in ("det", "amod", "nummod", "predet", "quantmod") or c.lower_ in SUBSET_WORDS)
+    ]
     if not (_is_plural(head) or lower.endswith("s")) or any(c.lower_ in INDIVIDUAL_DETS for c in mods):
         return "anonymous_individual"
     subset = any(c.lower_ in SUBSET_WORDS or (c.dep_ == "amod" and c.text.islower()) for c in mods)
@@ -194,15 +206,18 @@ def _acronym_kind(doc, head) -> SourceKind:
     if acronym not in cache:
         cache[acronym] = "organization"
         for t in doc:
-            rest = t.text[len(acronym):].split(".")[0].lower()
+            rest = t.text[len(acronym) :].split(".")[0].lower()
             if t.i != head.i and t.text.startswith(acronym) and rest in OUTLET_NAME_WORDS:
                 cache[acronym] = "outlet"  # "ANSNews.com"
                 break
             if t.i == head.i or not t.text[:1].isupper() or t.text.isupper():
                 continue
             initials, j = "", t.i
-            while j < len(doc) and len(initials) < len(acronym) and (
-                    doc[j].text[:1].isupper() or doc[j].lower_ in _SMALL_WORDS):
+            while (
+                j < len(doc)
+                and len(initials) < len(acronym)
+                and (doc[j].text[:1].isupper() or doc[j].lower_ in _SMALL_WORDS)
+            ):
                 if doc[j].lower_ not in _SMALL_WORDS:
                     initials += doc[j].text[0]
                 j += 1
@@ -230,9 +245,13 @@ def _named_roles(doc) -> frozenset[str]:
         if t.pos_ not in ("NOUN", "PROPN") or t.ent_type_ == "PERSON":
             continue
         person_head = t.head.pos_ == "PROPN" and t.head.ent_type_ == "PERSON"
-        if (any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in t.children)
-                or t.dep_ in ("appos", "compound") and person_head
-                or t.pos_ == "NOUN" and _appositive_person(t, doc[t.i : t.right_edge.i + 1])):
+        if (
+            any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in t.children)
+            or t.dep_ in ("appos", "compound")
+            and person_head
+            or t.pos_ == "NOUN"
+            and _appositive_person(t, doc[t.i : t.right_edge.i + 1])
+        ):
             named.update((t.lemma_.lower(), t.lower_))
             named.update(ROLE_SYNONYMS.get(t.lemma_.lower(), ()))  # the lawyer is the attorney
             named.update(KIN_MEMBERS.get(t.lemma_.lower(), ()))  # "my parents, James and Olive Smith"
@@ -241,9 +260,10 @@ def _named_roles(doc) -> frozenset[str]:
 
 
 def _aged(head) -> bool:
-    """"the 52-year-old lawyer": the newswire epithet for someone the story has named."""
-    return any(t.lemma_.lower() == "old" and any(c.lemma_.lower() == "year" for c in t.subtree)
-               for t in head.lefts)
+    """ "the 52-year-old lawyer": the newswire epithet for someone the story has named."""
+    return any(
+        t.lemma_.lower() == "old" and any(c.lemma_.lower() == "year" for c in t.subtree) for t in head.lefts
+    )
 
 
 def _modifier_kinds(doc, head):
@@ -263,8 +283,11 @@ def _spokes_kind(doc, head, plural: bool) -> SourceKind:
     spokesman", "a spokeswoman for the senator")."""
     if plural:
         return "anonymous_group"
-    if head.lemma_.lower() in PRIVATE_ROLES and _determiner(head) not in INDIVIDUAL_DETS and (
-            head.lemma_.lower() in _named_roles(doc)):
+    if (
+        head.lemma_.lower() in PRIVATE_ROLES
+        and _determiner(head) not in INDIVIDUAL_DETS
+        and (head.lemma_.lower() in _named_roles(doc))
+    ):
         return "person"
     if _determiner(head) == "the" or any(k in ("organization", "outlet") for k in _modifier_kinds(doc, head)):
         return "organization"  # "a Pentagon spokesman"; "the spokeswoman" of the body in the story
@@ -287,7 +310,8 @@ def _common_kind(doc, head) -> SourceKind | None:
         return "anonymous_group" if _determiner(head) == "no" else "anonymous_individual"
     if among(OUTLET_NOUNS):
         court_papers = lemma == "paper" and any(
-            c.dep_ in ("compound", "amod") and c.lower_ not in OUTLET_MODIFIERS for c in head.children)
+            c.dep_ in ("compound", "amod") and c.lower_ not in OUTLET_MODIFIERS for c in head.children
+        )
         return "document" if court_papers else "outlet"
     if among(DOCUMENT_NOUNS):
         return "document"
@@ -300,8 +324,10 @@ def _common_kind(doc, head) -> SourceKind | None:
         if any(c.dep_ in ("amod", "compound") and c.lower_ in OUTLET_MODIFIERS for c in head.children):
             return "outlet"  # "editorial boards", "news organizations"
         counted = _determiner(head) == "the" and any(c.dep_ == "nummod" for c in head.children)
-        repeated = any(c.dep_ == "prep" and c.lower_ == "after" and any(
-            p.lemma_.lower() == lemma for p in c.children) for c in head.children)  # "country after country"
+        repeated = any(
+            c.dep_ == "prep" and c.lower_ == "after" and any(p.lemma_.lower() == lemma for p in c.children)
+            for c in head.children
+        )  # "country after country"
         if (_is_plural(head) or repeated) and not among(ORG_PLURALS) and not counted:
             return "anonymous_group"  # unnamed institutions: "several groups", "the companies"
         return "organization"  # one body, or bodies the article has counted out: "the two unions"
@@ -320,8 +346,9 @@ def _common_kind(doc, head) -> SourceKind | None:
             return "person"  # "A federal judge" in a story that names the judge
         if det in INDIVIDUAL_DETS:
             return "anonymous_individual"
-        if among(PRIVATE_ROLES) and not (lemma in _named_roles(doc) or lower in _named_roles(doc)
-                                         or det == "the" and _aged(head)):
+        if among(PRIVATE_ROLES) and not (
+            lemma in _named_roles(doc) or lower in _named_roles(doc) or det == "the" and _aged(head)
+        ):
             return "anonymous_individual"  # "his lawyer", never named; not "the 34-year-old mother"
         return "person"
     if lemma in ("percent", "percentage"):
@@ -337,7 +364,7 @@ def _of_object(head):
 
 
 def _part_kind(doc, head, of) -> SourceKind | None:
-    """"one of the insiders", "a majority of voters", "a group of doctors", "one of the polls"."""
+    """ "one of the insiders", "a majority of voters", "a group of doctors", "one of the polls"."""
     lemma = head.lemma_.lower()
     inner = _kind_of_head(doc, of, doc[of.left_edge.i : of.i + 1])
     if inner in ("document", "outlet"):
@@ -363,8 +390,11 @@ def _appositive_person(head, toks) -> bool:
         if t.i <= head.i:
             continue
         comma = comma or t.text == ","
-        if t.pos_ == "PROPN" and t.ent_type_ == "PERSON" and (
-                t.dep_ == "appos" and (t.head.i == head.i or people) or people and comma):
+        if (
+            t.pos_ == "PROPN"
+            and t.ent_type_ == "PERSON"
+            and (t.dep_ == "appos" and (t.head.i == head.i or people) or people and comma)
+        ):
             return True
     return False
 
@@ -376,21 +406,37 @@ def kind_of_head(doc, head, toks) -> SourceKind | None:
     lo = min(t.i for t in toks)
     if outlet_match(doc, lo, head.i + 1):
         return "outlet"
-    if any(c.dep_ == "prep" and c.lower_ == "after" and any(p.lower_ == head.lower_ for p in c.children)
-           for c in head.children):
+    if any(
+        c.dep_ == "prep" and c.lower_ == "after" and any(p.lower_ == head.lower_ for p in c.children)
+        for c in head.children
+    ):
         return "anonymous_group"  # "country after country", "voter after voter"
     if head.pos_ == "PROPN" and head.ent_type_ == "" and head.lower_ in DOCUMENT_NOUNS:
         return "document"  # a headline's capitals: "One Tweet Sums It Up"
-    if head.pos_ == "PROPN" and not head.text[:1].islower() or (head.text[:1].isupper() and (
-            head.ent_type_ in ("PERSON", "ORG", "NORP") and head.i > head.sent.start
-            or head.text in _ner_votes(doc))):
+    if (
+        head.pos_ == "PROPN"
+        and not head.text[:1].islower()
+        or (
+            head.text[:1].isupper()
+            and (
+                head.ent_type_ in ("PERSON", "ORG", "NORP")
+                and head.i > head.sent.start
+                or head.text in _ner_votes(doc)
+            )
+        )
+    ):
         return _named_kind(doc, head, toks)
     # "White House official Karoline Leavitt": the name is an apposition/compound of a common head
     if _appositive_person(head, toks):
         return "person"
     lemma = head.lemma_.lower()
-    if (head.lower_ in PARTITIVES or lemma in PARTITIVES or head.pos_ == "NUM" or lemma in COLLECTIVE_NOUNS
-            or lemma in PAIR_NOUNS):
+    if (
+        head.lower_ in PARTITIVES
+        or lemma in PARTITIVES
+        or head.pos_ == "NUM"
+        or lemma in COLLECTIVE_NOUNS
+        or lemma in PAIR_NOUNS
+    ):
         of = _of_object(head)
         kind = None if of is None else _part_kind(doc, head, of)
         if kind is not None:

@@ -89,7 +89,6 @@ def _lex(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-
 _INDIVIDUAL_KINDS = ("person", "anonymous_individual")
 _GROUP_KINDS = ("anonymous_group", "organization", "outlet")
 _IT_KINDS = ("organization", "outlet", "document")
