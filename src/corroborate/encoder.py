@@ -57,10 +57,12 @@ def _torch():
     return torch
 
 
-def build_model(base: Path | None = None, feature_sizes: Sequence[int] = ()):
-    """The MiniLM encoder plus one linear layer giving 3 labels x 3 tags per wordpiece. With
+def build_model(base: Path | None = None, feature_sizes: Sequence[int] = (), lora: int = 0):
+    """The encoder plus one linear layer giving 3 labels x 3 tags per wordpiece. With
     ``feature_sizes``, one embedding table per parse feature (:mod:`.encoder_features`), zero at the
-    start, is added to the word embeddings."""
+    start, is added to the word embeddings. With ``lora`` (a rank), every linear layer of the transformer
+    stays frozen and learns a low-rank update instead (:func:`add_lora`), so only those updates, the
+    biases and layer norms, the head and the feature tables are trained and stored."""
     torch = _torch()
     from transformers import AutoModel
 
@@ -76,6 +78,11 @@ def build_model(base: Path | None = None, feature_sizes: Sequence[int] = ()):
             self.feats = torch.nn.ModuleList(torch.nn.Embedding(n, hidden) for n in feature_sizes)
             for table in self.feats:
                 torch.nn.init.zeros_(table.weight)
+            self.lora = lora
+            if lora:
+                for module in list(self.encoder.encoder.modules()):
+                    if isinstance(module, torch.nn.Linear):
+                        add_lora(module, lora)
 
         def forward(self, input_ids, attention_mask, feats=None):
             if len(self.feats):
@@ -91,9 +98,53 @@ def build_model(base: Path | None = None, feature_sizes: Sequence[int] = ()):
     return Tagger()
 
 
+def add_lora(linear, rank: int, alpha: float | None = None) -> None:
+    """Give a frozen ``torch.nn.Linear`` a trainable low-rank update (LoRA: ``W x + B A x * alpha / rank``,
+    B starting at zero), as parameters ``lora_a`` and ``lora_b`` beside its own weight and bias."""
+    torch = _torch()
+    functional = torch.nn.functional
+    linear.lora_a = torch.nn.Parameter(torch.empty(rank, linear.in_features))
+    torch.nn.init.kaiming_uniform_(linear.lora_a, a=5**0.5)
+    linear.lora_b = torch.nn.Parameter(torch.zeros(linear.out_features, rank))
+    scale = (alpha or 2 * rank) / rank
+
+    def forward(x, lin=linear):
+        update = functional.linear(functional.linear(lin.dropout_in(x), lin.lora_a), lin.lora_b)
+        return functional.linear(x, lin.weight, lin.bias) + update * scale
+
+    linear.dropout_in = torch.nn.Dropout(0.05)
+    linear.forward = forward
+
+
+def _stored(name: str, lora: bool) -> bool:
+    """Whether fine-tuning changes (and the weights file holds) the parameter ``name``."""
+    if name.startswith("encoder.embeddings."):
+        return False
+    if not lora:
+        return True
+    return (
+        not name.startswith("encoder.")
+        or "lora_" in name
+        or (name.startswith("encoder.encoder.") and (name.endswith(".bias") or "LayerNorm" in name))
+    )
+
+
 def trainable_state(model) -> dict:
-    """The weights that fine-tuning changes (all but the frozen embedding layer)."""
-    return {k: v for k, v in model.state_dict().items() if not k.startswith("encoder.embeddings.")}
+    """The weights that fine-tuning changes: all but the frozen embedding layer or, for a LoRA model, the
+    low-rank updates, biases, layer norms, head and feature tables."""
+    lora = bool(getattr(model, "lora", 0))
+    return {k: v for k, v in model.state_dict().items() if _stored(k, lora)}
+
+
+def freeze(model) -> list:
+    """Freeze what fine-tuning leaves alone (:func:`trainable_state`); the parameters left to train."""
+    lora = bool(getattr(model, "lora", 0))
+    out = []
+    for name, p in model.named_parameters():
+        p.requires_grad = _stored(name, lora)
+        if p.requires_grad:
+            out.append(p)
+    return out
 
 
 @dataclass(frozen=True)
@@ -114,22 +165,22 @@ def load_weights(model, path: Path, new_features: bool = False) -> None:
         missing, unexpected = model.load_state_dict(state, strict=False)
     except RuntimeError as exc:  # same names, other shapes
         missing, unexpected = [], [str(exc).splitlines()[0]]
-    allowed = ("encoder.embeddings.", "feats.") if new_features else ("encoder.embeddings.",)
-    if unexpected or any(not k.startswith(allowed) for k in missing):
+    stored = set(trainable_state(model))
+    if unexpected or any(k in stored and not (new_features and k.startswith("feats.")) for k in missing):
         raise ValueError(
             f"encoder weights file {path} does not fit the packaged MiniLM: {unexpected or missing}"
         )
 
 
-def open_encoder(folder: Path) -> Encoder:
-    """Load the fine-tuned weights in ``folder`` over the packaged MiniLM."""
+def open_encoder(folder: Path, base: Path | None = None) -> Encoder:
+    """Load the fine-tuned weights in ``folder`` over ``base`` (default: the packaged MiniLM)."""
     _torch()  # a clear error when the extra is missing
     from transformers import AutoTokenizer
 
-    base = base_model_dir()
+    base = base or base_model_dir()
     meta_path = Path(folder) / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
-    model = build_model(base, feature_sizes(meta))
+    model = build_model(base, feature_sizes(meta), lora=int(meta.get("lora") or 0))
     load_weights(model, Path(folder) / "weights.safetensors")
     model.eval()
     return Encoder(model=model, tokenizer=AutoTokenizer.from_pretrained(str(base)), meta=meta)
@@ -191,7 +242,8 @@ def piece_tags(enc: Encoder, ids: Sequence[int], batch: int = 16, feats=None):
 
     tok = enc.tokenizer
     n = len(ids)
-    wins = windows(n)
+    window = int(enc.meta.get("window", WINDOW))
+    wins = windows(n, window - 2, window // 2)
     best = np.full(n, -1, dtype=np.int64)  # distance to the nearest window edge of the chosen window
     tags = np.zeros((n, len(LABELS), len(TAGS)), dtype=np.float32)
     dev = next(enc.model.parameters()).device
@@ -366,7 +418,7 @@ def spans_for_doc(doc, enc: Encoder, info=None, tags=None) -> dict[str, list[tup
     return out
 
 
-def extract_attributions_encoder(doc, enc: Encoder | None = None) -> tuple:
+def extract_attributions_encoder(doc, enc: Encoder | None = None, version: str = MODEL_VERSION) -> tuple:
     """Attributions from :func:`spans_for_doc`, grouped and finished like the CRF model's.
 
     If the encoder fails on an article, the failure is logged and the CRF model's attributions are
@@ -381,7 +433,7 @@ def extract_attributions_encoder(doc, enc: Encoder | None = None) -> tuple:
     enc = enc or load_encoder()
     try:
         info = doc_info(doc, load_models().centroids)
-        return attributions_from_spans(doc, info, spans_for_doc(doc, enc, info), MODEL_VERSION)
+        return attributions_from_spans(doc, info, spans_for_doc(doc, enc, info), version)
     except Exception:
         logging.getLogger(__name__).exception(
             "encoder failed on an article of %d characters; using the CRF model for it", len(doc.text)

@@ -41,6 +41,16 @@ def extractor_for(mode: str = DEFAULT_MODE) -> tuple[Extractor, str]:
         except Exception as exc:  # a missing or damaged weights file
             raise ModelError(f"cannot load the encoder model: {exc}", input_name="encoder mode") from exc
         return encoder.extract_attributions_encoder, encoder.MODEL_VERSION
+    if mode == "large":
+        from . import encoder_large
+
+        try:
+            encoder_large.load_large()
+        except ModelError:
+            raise
+        except Exception as exc:  # a missing or damaged weights file
+            raise ModelError(f"cannot load the large model: {exc}", input_name="large mode") from exc
+        return encoder_large.extract_attributions_large, encoder_large.MODEL_VERSION
     raise UsageError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}", input_name="--mode")
 
 

@@ -32,7 +32,8 @@ ANONYMOUS_KINDS: frozenset[str] = frozenset({"anonymous_individual", "anonymous_
 
 #: Extraction modes: ``accurate`` = the CRF model trained on PolNeAR; ``fast`` = dependency-parse rules;
 #: ``encoder`` = the fine-tuned MiniLM tagger (optional extra ``corroborate[encoder]``, needs torch).
-MODES: tuple[str, ...] = ("accurate", "fast", "encoder")
+#: ``large`` = the same tagger on all-mpnet-base-v2 with LoRA (optional extra ``corroborate[large]``).
+MODES: tuple[str, ...] = ("accurate", "fast", "encoder", "large")
 DEFAULT_MODE = "accurate"
 
 Certainty = Literal["asserted", "hedged", "denied"]

