@@ -34,24 +34,26 @@ def extractor_for(mode: str = DEFAULT_MODE) -> tuple[Extractor, str]:
     if mode == "encoder":
         from . import encoder
 
-        try:
-            encoder.load_encoder()
-        except ModelError:
-            raise
-        except Exception as exc:  # a missing or damaged weights file
-            raise ModelError(f"cannot load the encoder model: {exc}", input_name="encoder mode") from exc
-        return encoder.extract_attributions_encoder, encoder.MODEL_VERSION
+        return _torch_mode(
+            encoder.load_encoder, encoder.extract_attributions_encoder, encoder.MODEL_VERSION, mode
+        )
     if mode == "large":
-        from . import encoder_large
+        from . import encoder_large as large
 
-        try:
-            encoder_large.load_large()
-        except ModelError:
-            raise
-        except Exception as exc:  # a missing or damaged weights file
-            raise ModelError(f"cannot load the large model: {exc}", input_name="large mode") from exc
-        return encoder_large.extract_attributions_large, encoder_large.MODEL_VERSION
+        return _torch_mode(large.load_large, large.extract_attributions_large, large.MODEL_VERSION, mode)
     raise UsageError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}", input_name="--mode")
+
+
+def _torch_mode(load, extract, version: str, mode: str):
+    """An optional-extra mode's extractor, its model loaded now: a missing extra stays its own ModelError,
+    any other load failure (a missing or damaged weights file) becomes one naming the mode."""
+    try:
+        load()
+    except ModelError:
+        raise
+    except Exception as exc:
+        raise ModelError(f"cannot load the {mode} model: {exc}", input_name=f"{mode} mode") from exc
+    return extract, version
 
 
 def extractor_version(mode: str = DEFAULT_MODE) -> str:
