@@ -43,6 +43,25 @@ def _span(text: str, needle: str) -> Span:
     return Span.of(text, start, start + len(needle))
 
 
+def offset_checked(extract):
+    """A runner for extraction tests: parse a text with the product's spaCy pipeline, run ``extract`` on
+    the doc, and check that every source, cue and content span's text is the text at its offsets."""
+    from corroborate.nlp import load_nlp
+
+    nlp = load_nlp()
+
+    def run(text: str):
+        doc = nlp(text)
+        atts = extract(doc)
+        for a in atts:
+            for span in (a.source, a.cue, a.content):
+                if span is not None:
+                    assert doc.text[span.start : span.end] == span.text
+        return atts
+
+    return run
+
+
 def build_analysis(
     text: str = SAMPLE_TEXT,
     *,

