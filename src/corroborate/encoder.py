@@ -9,13 +9,14 @@ frozen embedding layer) are committed, in float16, under ``models/encoder/``; th
 tokenizer are read from the installed package. No network.
 
 Long articles are read in windows of wordpieces that overlap by a quarter; each wordpiece takes its
-scores from the window where it sits farthest from an edge. On a CPU with native bfloat16 (AVX512-BF16
-or AMX) the transformer runs under bfloat16 autocast, about 1.5x faster with the same dev scores
-(``CORROBORATE_BF16=0`` turns it off, ``=1`` forces it); a LoRA model's low-rank updates are folded
-into its weights when it is loaded for inference. A spaCy token takes the scores of its first wordpiece; they
-are added to the CRF model's log-marginals (weighted by ``crf_weight`` in ``meta.json``) and decoded by
-a constrained Viterbi, so the spans come out as spaCy token ranges and go through the same grouping as
-the CRF model (:func:`corroborate.tagger.group`).
+scores from the window where it sits farthest from an edge. A spaCy token takes the scores of its first
+wordpiece; they are added to the CRF model's log-marginals (weighted by ``crf_weight`` in ``meta.json``)
+and decoded by a constrained Viterbi, so the spans come out as spaCy token ranges and go through the same
+grouping as the CRF model (:func:`corroborate.tagger.group`).
+
+On a CPU with native bfloat16 (AVX512-BF16 or AMX) the transformer runs under bfloat16 autocast, about
+1.5x faster with the same dev scores (``CORROBORATE_BF16=0`` turns it off, ``=1`` forces it). A LoRA
+model's low-rank updates are folded into its weights when it is loaded for inference.
 
 Entry points: :func:`extract_attributions_encoder` (the ``encoder`` mode), :func:`load_encoder`,
 :func:`token_spans` (the encoder alone).
