@@ -7,7 +7,7 @@ DEMO_DB := $(CURDIR)/build/demo.db
 DEMO_PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install install-encoder install-large eval-large bench-large train-encoder-large demo stop test lint eval bench bench-scale bench-scale-5000 train-attributions train-encoder train-stance clean
+.PHONY: golden install install-encoder install-large eval-large bench-large train-encoder-large demo stop test lint eval bench bench-scale bench-scale-5000 train-attributions train-encoder train-stance clean
 
 $(BIN)/corroborate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,11 @@ stop:
 test: install-large
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/python -m pytest -q
+
+# Behaviour snapshots (tests/golden/): the only writer of them. Regenerate in a commit of its own when a
+# change alters output on purpose, and say why in that commit.
+golden: install-large
+	HF_HUB_OFFLINE=1 $(BIN)/python scripts/golden.py --write
 
 lint: install
 	$(BIN)/ruff check src tests scripts
