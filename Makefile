@@ -138,9 +138,9 @@ clean:
 # on 2 CPU cores). The committed weights were trained so on an H100 from scripts/gpu/ (docs/benchmarks.md, P).
 LARGE_OUT := src/corroborate/models/encoder_large
 TRAIN_LARGE = $(BIN)/python scripts/train_encoder.py --data $(SHARED)/data/polnear/train --lora 32 --window 512 \
-	--base "$$($(BIN)/python -c 'from corroborate.encoder_large import base_dir; print(base_dir())')" \
+	--base "$$($(BIN)/python -c 'from corroborate.attribution.learned.large import base_dir; print(base_dir())')" \
 	--base-name "all-mpnet-base-v2 (sentence-transformers/all-mpnet-base-v2)" \
-	--version "$$($(BIN)/python -c 'from corroborate.encoder_large import MODEL_VERSION; print(MODEL_VERSION)')"
+	--version "$$($(BIN)/python -c 'from corroborate.attribution.learned.large import MODEL_VERSION; print(MODEL_VERSION)')"
 train-encoder-large: install-large
 	$(TRAIN_LARGE) --features --out build/large-stage1 --epochs 6 --lr 3e-4 --seed 13
 	$(TRAIN_LARGE) --out $(LARGE_OUT) --epochs 4 --lr 1.5e-4 --seed 13 --first-offset 1 \

@@ -46,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     texts = [p.read_text(encoding="utf-8") for p in paths]
 
-    from corroborate.nlp import BATCH_SIZE, load_nlp
-    from corroborate.pipeline import analyze_articles, extractor_for
+    from corroborate.analysis.pipeline import analyze_articles, extractor_for
+    from corroborate.text.nlp import BATCH_SIZE, load_nlp
     from corroborate.types import Article
 
     nlp = load_nlp()

@@ -244,9 +244,9 @@ def has_workers_option() -> bool:
 # save every article with its analysis, then group the new articles into stories (as `ingest` does).
 LOAD_SCRIPT = (
     "import sys\n"
-    "from corroborate.batch import load_batch\n"
-    "from corroborate.runner import group_stories\n"
-    "from corroborate.store import open_store\n"
+    "from corroborate.batch.job import load_batch\n"
+    "from corroborate.app.runner import group_stories\n"
+    "from corroborate.store.articles import open_store\n"
     "with open_store(sys.argv[2]) as store:\n"
     "    for article, analysis in load_batch(sys.argv[1]):\n"
     "        store.save(article, analysis)\n"

@@ -12,7 +12,7 @@ import argparse
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from corroborate.evaluate import load_gold
+from corroborate.eval.attributions import load_gold
 
 LABELS = ("source", "cue", "content")
 

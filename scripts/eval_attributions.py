@@ -3,7 +3,7 @@
     python scripts/eval_attributions.py --data ../shared/data/polnear/dev [--mode accurate|fast]
         [--limit N] [--json out.json]
 
-Runs ``corroborate.pipeline.analyze_articles`` in the given mode (default: the product's default), i.e.
+Runs ``corroborate.analysis.pipeline.analyze_articles`` in the given mode (default: the product's default), i.e.
 exactly what ``corroborate attributions --mode MODE`` outputs.
 """
 
@@ -16,13 +16,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from corroborate.evaluate import Triple, format_table, load_gold, score_all, triples_of
+from corroborate.eval.attributions import Triple, format_table, load_gold, score_all, triples_of
 from corroborate.types import DEFAULT_MODE, MODES
 
 
 def predict(texts: list[str], mode: str) -> Iterator[list[Triple]]:
     """Predicted triples per text, in input order."""
-    from corroborate.pipeline import analyze_articles
+    from corroborate.analysis.pipeline import analyze_articles
     from corroborate.types import Article
 
     for analysis in analyze_articles((Article(text=t) for t in texts), mode=mode):

@@ -1,4 +1,4 @@
-"""Score ``corroborate.sources.classify_source_kind`` against hand-labelled PolNeAR dev sources.
+"""Score ``corroborate.attribution.source_kinds.classify_source_kind`` against hand-labelled PolNeAR dev sources.
 
 Gold: ``tests/data/polnear_dev_source_kinds.tsv`` (``file start end source_text kind note``), labelled by
 hand following ``docs/source-kinds.md``. The texts come from ``--data`` (PolNeAR dev; never copied into the
@@ -145,11 +145,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no PolNeAR texts under {text_dir}", file=sys.stderr)
         return 2
     try:
-        from corroborate.sources import classify_source_kind
+        from corroborate.attribution.source_kinds import classify_source_kind
     except ImportError as exc:
-        print(f"cannot import corroborate.sources.classify_source_kind: {exc}", file=sys.stderr)
+        print(
+            f"cannot import corroborate.attribution.source_kinds.classify_source_kind: {exc}", file=sys.stderr
+        )
         return 2
-    from corroborate.nlp import pipe_with_context
+    from corroborate.text.nlp import pipe_with_context
 
     rows = read_labels(args.labels)
     cues = {} if args.no_cue or not ann_dir.is_dir() else read_cues(ann_dir)

@@ -15,8 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from corroborate.stance import load_model, open_model, predict_stances
-from corroborate.stance_eval import SCHEMES, format_table, load_fnc, scores
+from corroborate.corroboration.stance import load_model, open_model, predict_stances
+from corroborate.eval.stance import SCHEMES, format_table, load_fnc, scores
 
 
 def main(argv: list[str] | None = None) -> int:

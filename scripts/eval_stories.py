@@ -1,4 +1,4 @@
-"""Score story grouping (``corroborate.stories``) and copy detection on FNC-1 bodies.
+"""Score story grouping (``corroborate.stories.index``) and copy detection on FNC-1 bodies.
 
 Gold stories: bodies linked by a headline with a related stance (agree, disagree, discuss), joined
 transitively (union-find); a body with no related headline is a singleton. Each body is an article
@@ -30,9 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from corroborate.copies import CopyIndex, jaccard  # noqa: E402
-from corroborate.stories import DEFAULT_PARAMS, StoryIndex, StoryParams, story_features  # noqa: E402
-from corroborate.story_text import sentences  # noqa: E402
+from corroborate.stories.copies import CopyIndex, jaccard  # noqa: E402
+from corroborate.stories.index import DEFAULT_PARAMS, StoryIndex, StoryParams, story_features  # noqa: E402
+from corroborate.stories.text import sentences  # noqa: E402
 from corroborate.types import Article  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "fnc1"

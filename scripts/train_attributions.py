@@ -20,9 +20,20 @@ import sys
 import time
 from pathlib import Path
 
-from corroborate.evaluate import GoldDocument, format_table, load_gold, score_all, triples_of
-from corroborate.tagger import MODEL_VERSION, attributions_from_spans, open_models, predict_token_spans
-from corroborate.tagger_features import base_features, cue_features, doc_info, spans_to_bio, stage2_features
+from corroborate.attribution.learned.crf import (
+    MODEL_VERSION,
+    attributions_from_spans,
+    open_models,
+    predict_token_spans,
+)
+from corroborate.attribution.learned.crf_features import (
+    base_features,
+    cue_features,
+    doc_info,
+    spans_to_bio,
+    stage2_features,
+)
+from corroborate.eval.attributions import GoldDocument, format_table, load_gold, score_all, triples_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +42,7 @@ def parsed_docs(data: Path, cache: Path, names: list[str]) -> dict:
     """spaCy docs for ``names`` (cached DocBin keyed by split folder name)."""
     from spacy.tokens import DocBin
 
-    from corroborate.nlp import load_nlp
+    from corroborate.text.nlp import load_nlp
 
     nlp = load_nlp()
     key = data.resolve().name

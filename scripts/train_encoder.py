@@ -6,7 +6,7 @@
 
 `make train-encoder` runs the stages of the committed model (5 epochs, then warm restarts of 3 epochs
 at a lower learning rate, each from the previous stage's weights; ``--features`` on a restart adds parse
-features, see :mod:`corroborate.encoder_features`, and the later stages keep them); each stage's
+features, see :mod:`corroborate.attribution.learned.encoder_features`, and the later stages keep them); each stage's
 meta.json carries the previous one's under ``init_meta``. With features, the spaCy parses of ``--data``
 are cached under ``--parse-cache`` (a few minutes to build on 2 cores).
 
@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from corroborate.encoder import (
+from corroborate.attribution.learned.encoder import (
     LABELS,
     MODEL_VERSION,
     WINDOW,
@@ -49,8 +49,8 @@ from corroborate.encoder import (
     window_batch,
     wordpieces,
 )
-from corroborate.encoder_features import piece_features, sizes, vocabularies
-from corroborate.evaluate import load_gold
+from corroborate.attribution.learned.encoder_features import piece_features, sizes, vocabularies
+from corroborate.eval.attributions import load_gold
 
 ROOT = Path(__file__).resolve().parents[1]
 

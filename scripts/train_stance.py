@@ -3,8 +3,8 @@
     python scripts/train_stance.py --data ../shared/data/fnc1 [--out src/corroborate/models/stance]
 
 The model is trained on the ``fit`` part of the split (every body outside the held-out 20%; see
-``corroborate.stance_eval``) and then scored on the held-out part through the exported files, the same
-code path as ``corroborate.stance.predict_stances``. Deterministic: pairs in file order, vocabulary in a
+``corroborate.eval.stance``) and then scored on the held-out part through the exported files, the same
+code path as ``corroborate.corroboration.stance.predict_stances``. Deterministic: pairs in file order, vocabulary in a
 fixed order, one BLAS thread, fixed seed and a fixed number of epochs (no early stopping).
 
 Defaults rebuild the committed model: 5,000 terms per side, one hidden layer of 100 ReLU units, Adam
@@ -26,9 +26,14 @@ from pathlib import Path
 
 import numpy as np
 
-from corroborate.stance import MODEL_VERSION, STANCES, open_model, predict_stances, probability_matrix
-from corroborate.stance_eval import SCHEMES, FncData, Pair, claim_groups, format_table, load_fnc, scores
-from corroborate.stance_features import (
+from corroborate.corroboration.stance import (
+    MODEL_VERSION,
+    STANCES,
+    open_model,
+    predict_stances,
+    probability_matrix,
+)
+from corroborate.corroboration.stance_features import (
     HAND_FEATURES,
     Vocabulary,
     build_vocabulary,
@@ -37,6 +42,7 @@ from corroborate.stance_features import (
     term_rows,
     tokenize,
 )
+from corroborate.eval.stance import SCHEMES, FncData, Pair, claim_groups, format_table, load_fnc, scores
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "src" / "corroborate" / "models" / "stance"

@@ -46,7 +46,7 @@ def _span(text: str, needle: str) -> Span:
 def offset_checked(extract):
     """A runner for extraction tests: parse a text with the product's spaCy pipeline, run ``extract`` on
     the doc, and check that every source, cue and content span's text is the text at its offsets."""
-    from corroborate.nlp import load_nlp
+    from corroborate.text.nlp import load_nlp
 
     nlp = load_nlp()
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-import corroborate.fetch
-import corroborate.pipeline
+import corroborate.analysis.pipeline
+import corroborate.ingest.fetch
 from corroborate.types import Analysis
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "web"
@@ -128,8 +128,8 @@ def web() -> LocalWeb:
 @pytest.fixture
 def fast_fetch(monkeypatch: pytest.MonkeyPatch) -> None:
     """No politeness delay or long backoff in tests (the constants are read when a Fetcher is made)."""
-    monkeypatch.setattr(corroborate.fetch, "POLITENESS_DELAY_S", 0.0)
-    monkeypatch.setattr(corroborate.fetch, "BACKOFF_BASE_S", 0.01)
+    monkeypatch.setattr(corroborate.ingest.fetch, "POLITENESS_DELAY_S", 0.0)
+    monkeypatch.setattr(corroborate.ingest.fetch, "BACKOFF_BASE_S", 0.01)
     monkeypatch.delenv("CORROBORATE_ALLOW_HOSTS", raising=False)
 
 
@@ -140,4 +140,4 @@ def fake_analysis(monkeypatch: pytest.MonkeyPatch) -> None:
     def analyze_articles(articles, *args, **kwargs):
         return [Analysis(article=article, extractor="test@1") for article in articles]
 
-    monkeypatch.setattr(corroborate.pipeline, "analyze_articles", analyze_articles)
+    monkeypatch.setattr(corroborate.analysis.pipeline, "analyze_articles", analyze_articles)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from corroborate.attribution import EXTRACTOR_VERSION, extract_attributions, finish
-from corroborate.nlp import load_nlp
+from corroborate.attribution.rules import EXTRACTOR_VERSION, extract_attributions, finish
+from corroborate.text.nlp import load_nlp
 from corroborate.types import SOURCE_KINDS, Span
 
 # (id, text, expectations). ``content`` is exact; ``content_starts``/``content_ends`` check the edges;

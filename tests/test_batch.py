@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from corroborate import batch
-from corroborate.batch_io import SparkUnavailable, article_id
-from corroborate.cli import app
+from corroborate.batch import job as batch
+from corroborate.batch.io import SparkUnavailable, article_id
+from corroborate.cli.main import app
 from corroborate.errors import UsageError
 from corroborate.types import Article
 

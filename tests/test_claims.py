@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from corroborate import claims
+from corroborate.corroboration import claims
 from corroborate.types import Fact
 from story_support import analysis, att, span
 

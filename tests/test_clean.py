@@ -1,4 +1,4 @@
-"""Page furniture and extraction damage (corroborate.clean)."""
+"""Page furniture and extraction damage (corroborate.text.clean)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from corroborate.clean import CONTEXT_CHARS, find_boilerplate, find_damage
-from corroborate.pipeline import mask
+from corroborate.analysis.pipeline import mask
+from corroborate.text.clean import CONTEXT_CHARS, find_boilerplate, find_damage
 from corroborate.types import Boilerplate, DamageFlag
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -439,7 +439,7 @@ def test_masking_boilerplate_keeps_offsets_valid(path: Path) -> None:
 
 
 def test_pipeline_reports_clean_results_with_valid_offsets() -> None:
-    from corroborate.pipeline import analyze
+    from corroborate.analysis.pipeline import analyze
 
     text = seed(SEED_002)
     result = analyze(text)

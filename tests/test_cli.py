@@ -16,12 +16,12 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-import corroborate.cli
-import corroborate.pipeline
-from corroborate import __version__
-from corroborate.cli import app
-from corroborate.pipeline import extractor_version
-from corroborate.store import open_store
+import corroborate.analysis.pipeline
+import corroborate.cli.articles
+from corroborate._version import __version__
+from corroborate.analysis.pipeline import extractor_version
+from corroborate.cli.main import app
+from corroborate.store.articles import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -32,14 +32,14 @@ EXTRACTOR_VERSION = extractor_version()  # the default (accurate) mode's model v
 
 def _wrap_analyze_articles(monkeypatch: pytest.MonkeyPatch, before_batch) -> None:
     """Run ``before_batch(batch)`` ahead of every real ``pipeline.analyze_articles`` call."""
-    real = corroborate.pipeline.analyze_articles
+    real = corroborate.analysis.pipeline.analyze_articles
 
     def wrapped(batch, *args, **kwargs):
         batch = list(batch)
         before_batch(batch)
         return real(batch, *args, **kwargs)
 
-    monkeypatch.setattr(corroborate.pipeline, "analyze_articles", wrapped)
+    monkeypatch.setattr(corroborate.analysis.pipeline, "analyze_articles", wrapped)
 
 
 def _fail_batches_containing(monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
@@ -275,7 +275,7 @@ def test_report_markdown_to_a_pipe_is_plain_markdown(runner: CliRunner, filled_d
 def test_report_markdown_on_a_terminal_is_rendered(
     runner: CliRunner, filled_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(corroborate.cli, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(corroborate.cli.articles, "stdout_is_terminal", lambda: True)
     result = runner.invoke(app, ["report", "--db", filled_db])
     assert result.exit_code == 0
     assert "Sourcing report" in result.stdout
@@ -370,10 +370,10 @@ def test_reprocess_an_empty_database_exits_1(runner: CliRunner, tmp_path: Path) 
 def test_progress_on_a_terminal_and_quiet_turns_it_off(
     runner: CliRunner, tmp_path: Path, articles: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import corroborate.runner
+    import corroborate.app.runner
 
     monkeypatch.setenv("FORCE_COLOR", "1")  # rich takes stderr for a terminal
-    monkeypatch.setattr(corroborate.runner, "PROGRESS_DELAY_S", 0)
+    monkeypatch.setattr(corroborate.app.runner, "PROGRESS_DELAY_S", 0)
     shown = _ingest(runner, str(articles), "--db", _db(tmp_path))
     assert shown.exit_code == 0, shown.stderr
     assert "ingesting" in shown.stderr and "articles: " in shown.stderr
@@ -398,10 +398,10 @@ def test_progress_shows_count_rate_and_eta(monkeypatch: pytest.MonkeyPatch) -> N
 
     from rich.console import Console
 
-    import corroborate.runner
-    from corroborate.runner import Progress
+    import corroborate.app.runner
+    from corroborate.app.runner import Progress
 
-    monkeypatch.setattr(corroborate.runner, "PROGRESS_DELAY_S", 0)
+    monkeypatch.setattr(corroborate.app.runner, "PROGRESS_DELAY_S", 0)
     progress = Progress("reprocessing", total=10, unit="articles")
     progress.console = Console(file=io.StringIO(), force_terminal=True, width=150)
     with progress:

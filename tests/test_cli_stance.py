@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import corroborate.cli_stance
-import corroborate.stance
-from corroborate.cli import app
+import corroborate.cli.stance
+import corroborate.corroboration.stance
+from corroborate.cli.main import app
+from corroborate.corroboration.stance import STANCES
 from corroborate.errors import ModelError
-from corroborate.stance import STANCES
 
 CLAIM = "Apple to buy Tesla for $75 billion"
 DENIAL = (
@@ -118,15 +118,15 @@ def test_stdin(runner):
 
 
 def test_batches_keep_input_order(runner, tmp_path, monkeypatch):
-    monkeypatch.setattr(corroborate.cli_stance, "CHUNK", 3)
+    monkeypatch.setattr(corroborate.cli.stance, "CHUNK", 3)
     calls = []
-    real = corroborate.stance.predict_stances
+    real = corroborate.corroboration.stance.predict_stances
 
     def counted(pairs, model=None):
         calls.append(len(pairs))
         return real(pairs, model)
 
-    monkeypatch.setattr(corroborate.stance, "predict_stances", counted)
+    monkeypatch.setattr(corroborate.corroboration.stance, "predict_stances", counted)
     lines = [_line(n, text=DENIAL if n % 3 == 0 else OFF_TOPIC) for n in range(8)]
     lines.insert(4, "bad")
     result = runner.invoke(app, ["stance", "--pairs", _write(tmp_path, lines)])
@@ -142,7 +142,7 @@ def test_model_error_exits_1(runner, tmp_path, monkeypatch):
     def broken():
         raise ModelError("stance model file missing: weights.npz", input_name="models/stance")
 
-    monkeypatch.setattr(corroborate.stance, "load_model", broken)
+    monkeypatch.setattr(corroborate.corroboration.stance, "load_model", broken)
     result = runner.invoke(app, ["stance", "--pairs", _write(tmp_path, [_line(1)])])
     assert result.exit_code == 1
     assert "error: models/stance: stance model file missing" in result.stderr

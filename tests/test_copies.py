@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from corroborate.copies import (
+from corroborate.stories.copies import (
     COPY_JACCARD,
     CopyIndex,
     containment,
@@ -123,7 +123,7 @@ def test_empty_text_is_never_a_copy() -> None:
 def test_fingerprints_do_not_depend_on_the_process() -> None:
     """Stored signatures must stay comparable: no per-process hash seeds."""
     code = (
-        "import json, sys; from corroborate.copies import fingerprint;"
+        "import json, sys; from corroborate.stories.copies import fingerprint;"
         "print(json.dumps(list(fingerprint(sys.stdin.read()).signature)))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}

@@ -11,8 +11,8 @@ import os
 
 import pytest
 
-from corroborate import encoder
-from corroborate.encoder import piece_labels, token_spans, windows
+from corroborate.attribution.learned import encoder
+from corroborate.attribution.learned.encoder import piece_labels, token_spans, windows
 
 
 def test_windows_cover_every_wordpiece_with_overlap():
@@ -142,7 +142,7 @@ def test_encoder_long_article_and_text_without_sentence_ends(extract):
 def test_encoder_output_computed_elsewhere_decodes_the_same(extract):
     """Log-probabilities computed earlier (on a GPU box, say) decode to the same spans, with only the
     decoding settings at hand (no model)."""
-    from corroborate.nlp import load_nlp
+    from corroborate.text.nlp import load_nlp
 
     doc = load_nlp()("Officials said on Monday that the bridge would reopen in May, according to the Post.")
     enc = encoder.load_encoder()
@@ -158,7 +158,7 @@ def test_encoder_failure_falls_back_to_the_crf_model(extract, monkeypatch, caplo
         raise RuntimeError("boom")
 
     monkeypatch.setattr(encoder, "spans_for_doc", boom)
-    with caplog.at_level(logging.ERROR, logger="corroborate.encoder"):
+    with caplog.at_level(logging.ERROR, logger="corroborate.attribution.learned.encoder"):
         atts = extract("The mayor said that the bridge would reopen in May.")
     assert "said" in _texts(atts, "cue")
     assert all(a.extractor != encoder.MODEL_VERSION for a in atts)
@@ -170,9 +170,9 @@ def test_missing_extra_is_a_clear_error_with_exit_code(monkeypatch, tmp_path):
 
     from typer.testing import CliRunner
 
-    from corroborate.cli import app
+    from corroborate.analysis.pipeline import extractor_for
+    from corroborate.cli.main import app
     from corroborate.errors import ModelError
-    from corroborate.pipeline import extractor_for
 
     monkeypatch.setitem(sys.modules, "torch", None)  # "import torch" raises ImportError
     encoder.load_encoder.cache_clear()
@@ -193,7 +193,7 @@ def test_cli_attributions_in_encoder_mode(extract, tmp_path):
 
     from typer.testing import CliRunner
 
-    from corroborate.cli import app
+    from corroborate.cli.main import app
 
     article = tmp_path / "a.txt"
     article.write_text("The mayor said that the bridge would reopen in May.", encoding="utf-8")
@@ -223,7 +223,7 @@ def test_training_script_warm_restart_chain(tmp_path):
     import json
     from pathlib import Path
 
-    from corroborate.nlp import load_nlp
+    from corroborate.text.nlp import load_nlp
 
     mod = _training_script()
     data = Path(__file__).parent / "fixtures" / "brat"

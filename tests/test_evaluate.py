@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from corroborate.evaluate import (
+from corroborate.eval.attributions import (
     Scores,
     format_table,
     load_gold,

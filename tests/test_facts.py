@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from corroborate.facts import Conflict, extract_facts, find_conflicts
+from corroborate.facts.figures import Conflict, extract_facts, find_conflicts
 from corroborate.types import Fact
 
 PUB = date(2025, 4, 2)  # a Wednesday

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import corroborate.feeds
+import corroborate.app.feeds
 import local_web
-from corroborate.cli import app
-from corroborate.feeds import FeedError, FeedState, MemoryFeedStates, parse_feed, poll_feed
-from corroborate.fetch import Fetcher
+from corroborate.app.feeds import FeedError, FeedState, MemoryFeedStates, parse_feed, poll_feed
+from corroborate.cli.main import app
+from corroborate.ingest.fetch import Fetcher
 from local_web import LocalWeb
 
 web, fast_fetch, fake_analysis = local_web.web, local_web.fast_fetch, local_web.fake_analysis  # fixtures
@@ -176,7 +176,7 @@ def test_without_once_it_polls_every_interval_until_interrupted(
         if len(naps) == 2:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(corroborate.feeds, "_sleep", sleep)
+    monkeypatch.setattr(corroborate.app.feeds, "_sleep", sleep)
     db = tmp_path / "news.db"
     result = _watch(web.url("/feed.xml"), "--interval", "60", "--db", str(db), "--allow-host", "127.0.0.1")
     assert result.exit_code == 130
@@ -216,8 +216,8 @@ def test_poll_feed_sends_validators_and_a_304_costs_nothing(web: LocalWeb) -> No
 
 
 def test_a_transient_entry_failure_keeps_the_feed_unconditional(web: LocalWeb, tmp_path: Path) -> None:
-    from corroborate.feeds import Watcher
-    from corroborate.store import open_store
+    from corroborate.app.feeds import Watcher
+    from corroborate.store.articles import open_store
 
     feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Flaky</title>
     <item><title>Busy</title><link>{web.base}/news/busy</link></item></channel></rss>"""

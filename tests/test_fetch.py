@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 import local_web
-from corroborate.cli import app
-from corroborate.fetch import (
+from corroborate.cli.main import app
+from corroborate.ingest.fetch import (
     USER_AGENT,
     Fetcher,
     FetchError,
@@ -25,7 +25,13 @@ from corroborate.fetch import (
     UnsupportedContent,
     decode_html,
 )
-from corroborate.netguard import AddressGuard, AllowList, BlockedAddress, GuardedBackend, blocked_reason
+from corroborate.ingest.netguard import (
+    AddressGuard,
+    AllowList,
+    BlockedAddress,
+    GuardedBackend,
+    blocked_reason,
+)
 from local_web import LocalWeb
 
 web, fast_fetch, fake_analysis = local_web.web, local_web.fast_fetch, local_web.fake_analysis  # fixtures

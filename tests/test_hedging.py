@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from corroborate.hedging import certainty
-from corroborate.nlp import load_nlp
+from corroborate.attribution.hedging import certainty
+from corroborate.text.nlp import load_nlp
 from corroborate.types import Span
 
 # (text, cue text, content text or None, has a source, expected certainty)

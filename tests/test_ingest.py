@@ -20,7 +20,7 @@ from corroborate.errors import (
     UndecodableInput,
     UnsupportedFormat,
 )
-from corroborate.ingest import (
+from corroborate.ingest.files import (
     MAX_ARTICLE_CHARS,
     Defaults,
     IngestFailure,

@@ -19,9 +19,9 @@ from sqlalchemy import inspect, text
 from typer.testing import CliRunner
 
 from conftest import run_at_once
-from corroborate.cli import app
+from corroborate.cli.main import app
 from corroborate.errors import StoreError
-from corroborate.store import MIGRATIONS_DIR, identity_key, open_store, schema_revision
+from corroborate.store.articles import MIGRATIONS_DIR, identity_key, open_store, schema_revision
 from corroborate.types import Analysis
 
 pytestmark = pytest.mark.usefixtures("pg_server")
@@ -122,7 +122,7 @@ def test_a_concurrent_writer_of_the_same_article(pg_url: str, sample_analysis: A
 
 def test_long_articles_are_stored_and_searchable(pg_url: str, analysis_factory) -> None:
     """A tsvector holds 1 MB at most; articles may hold 5,000,000 characters."""
-    from corroborate.store_stories import matching_article_ids
+    from corroborate.store.stories import matching_article_ids
 
     rng = __import__("random").Random(7)
     words = (

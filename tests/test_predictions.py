@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from corroborate.corroboration import build_story
+from corroborate.corroboration.build import build_story
 from story_support import analysis, att, date_fact, member
 
 MADE = date(2025, 4, 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from corroborate.quotes import Quotations, in_paragraph, is_direct, is_quotation, quote_spans
+from corroborate.attribution.quotes import Quotations, in_paragraph, is_direct, is_quotation, quote_spans
 from corroborate.types import Span
 
 

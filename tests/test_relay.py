@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corroborate.relay import aggregate, display_name, outlet_graph, outlet_key, relay_edges
+from corroborate.corroboration.relay import aggregate, display_name, outlet_graph, outlet_key, relay_edges
 from story_support import analysis, att, member
 
 TEXT = (

@@ -12,8 +12,8 @@ from importlib import resources
 import jsonschema
 import pytest
 
-from corroborate import __version__
-from corroborate.report import CSV_COLUMNS, ledger, render, shorten
+from corroborate._version import __version__
+from corroborate.report.render import CSV_COLUMNS, ledger, render, shorten
 from corroborate.types import SOURCE_KINDS, Analysis, Article, Attribution, Span
 
 SCHEMA = json.loads(resources.files("corroborate").joinpath("schemas/report.schema.json").read_text("utf-8"))

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from corroborate import clean
-from corroborate.attribution import extract_attributions
-from corroborate.nlp import load_nlp
-from corroborate.pipeline import analyze_articles, mask
+from corroborate.analysis.pipeline import analyze_articles, mask
+from corroborate.attribution.rules import extract_attributions
+from corroborate.text import clean
+from corroborate.text.nlp import load_nlp
 from corroborate.types import Article
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from corroborate import analyze_articles
-from corroborate.corroboration import StoryMember, build_story
+from corroborate.corroboration.build import StoryMember, build_story
 from corroborate.types import Article, parse_iso_date
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -118,7 +118,7 @@ def test_late_may_or_early_june_is_a_prediction_with_a_due_window(story, departu
 
 
 def test_the_stance_model_judges_only_articles_without_a_mention(members):
-    stance = pytest.importorskip("corroborate.stance")
+    stance = pytest.importorskip("corroborate.corroboration.stance")
     with_model = build_story("seed-story", members, stance=stance.predict_stances)
     claim = next(c for c in with_model.claims if re.search(r"\bMusk\b", c.text) and DEPARTURE.search(c.text))
     assert claim.stance_of(0) == claim.stance_of(2) == "discusses"

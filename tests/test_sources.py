@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from corroborate.nlp import load_nlp
-from corroborate.sources import classify_source_kind
+from corroborate.attribution.source_kinds import classify_source_kind
+from corroborate.text.nlp import load_nlp
 from corroborate.types import SOURCE_KINDS, Span
 
 # (noun phrase, expected kind). Each is placed in "On Monday, NP said the plan would work."

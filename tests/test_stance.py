@@ -10,9 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from corroborate import stance
-from corroborate.errors import ModelError
-from corroborate.stance import (
+from corroborate.corroboration import stance
+from corroborate.corroboration.stance import (
     MODEL_VERSION,
     STANCES,
     load_model,
@@ -20,8 +19,9 @@ from corroborate.stance import (
     predict_stances,
     stance_probabilities,
 )
-from corroborate.stance_eval import fnc_score, load_fnc, scores, split_of
-from corroborate.stance_features import HAND_FEATURES, tokenize
+from corroborate.corroboration.stance_features import HAND_FEATURES, tokenize
+from corroborate.errors import ModelError
+from corroborate.eval.stance import fnc_score, load_fnc, scores, split_of
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "fnc1_tiny"

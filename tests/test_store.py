@@ -16,7 +16,14 @@ from sqlalchemy import text
 
 from conftest import run_at_once
 from corroborate.errors import StoreError, UsageError
-from corroborate.store import MIGRATIONS_DIR, Store, identity_key, open_store, resolve_db_url, schema_revision
+from corroborate.store.articles import (
+    MIGRATIONS_DIR,
+    Store,
+    identity_key,
+    open_store,
+    resolve_db_url,
+    schema_revision,
+)
 from corroborate.types import Analysis, Article, Attribution, Span
 
 

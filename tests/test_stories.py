@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from corroborate.stories import (
+from corroborate.stories.index import (
     Assignment,
     StoryFeatures,
     StoryIndex,
@@ -22,7 +22,7 @@ from corroborate.stories import (
     term_vector,
     threshold,
 )
-from corroborate.story_text import entities, lead
+from corroborate.stories.text import entities, lead
 from corroborate.types import Article, parse_iso_date
 
 ROOT = Path(__file__).resolve().parents[1]

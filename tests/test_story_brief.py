@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from corroborate.corroboration import build_story
-from corroborate.story_brief import render
+from corroborate.corroboration.build import build_story
+from corroborate.report.story_brief import render
 from story_support import analysis, att, date_fact, member
 
 HOSTILE = "<script>alert(1)</script>"

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from corroborate import tagger
-from corroborate.evaluate import load_gold, score_all, triples_of
-from corroborate.nlp import load_nlp
-from corroborate.tagger import MODEL_VERSION, extract_attributions_model
-from corroborate.tagger_features import bio_spans, doc_info, spans_to_bio
+from corroborate.attribution.learned import crf as tagger
+from corroborate.attribution.learned.crf import MODEL_VERSION, extract_attributions_model
+from corroborate.attribution.learned.crf_features import bio_spans, doc_info, spans_to_bio
+from corroborate.eval.attributions import load_gold, score_all, triples_of
+from corroborate.text.nlp import load_nlp
 
 FIXTURE = Path(__file__).parent / "fixtures" / "brat"
 SHARED_DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear" / "dev"
@@ -129,7 +129,7 @@ def test_a_failing_sentence_is_logged_and_skipped(monkeypatch, caplog):
         return real(info, models)
 
     monkeypatch.setattr(tagger, "predict_token_spans", flaky)
-    with caplog.at_level(logging.ERROR, logger="corroborate.tagger"):
+    with caplog.at_level(logging.ERROR, logger="corroborate.attribution.learned.crf"):
         atts = extract_attributions_model(doc)
     _check_offsets(doc, atts)
     assert "said" in _texts(atts, "cue") and "told" in _texts(atts, "cue")
@@ -148,7 +148,7 @@ def test_a_failing_attribution_is_skipped(monkeypatch, caplog):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(tagger, "finish", flaky)
-    with caplog.at_level(logging.ERROR, logger="corroborate.tagger"):
+    with caplog.at_level(logging.ERROR, logger="corroborate.attribution.learned.crf"):
         atts = extract_attributions_model(doc)
     assert atts and calls["n"] >= 2
 

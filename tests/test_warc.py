@@ -17,9 +17,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 import local_web
-from corroborate.cli import app
-from corroborate.ingest import Defaults, IngestFailure, IngestItem, iter_inputs
-from corroborate.warc import MissingExtra, iter_warc
+from corroborate.cli.main import app
+from corroborate.ingest.files import Defaults, IngestFailure, IngestItem, iter_inputs
+from corroborate.ingest.warc import MissingExtra, iter_warc
 
 fake_analysis = local_web.fake_analysis  # fixture
 

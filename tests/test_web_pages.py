@@ -360,7 +360,7 @@ def test_corroborate_serve_runs_the_app(seeded: Seeded) -> None:
     command = [
         sys.executable,
         "-c",
-        "from corroborate.cli import app; app()",
+        "from corroborate.cli.main import app; app()",
         "serve",
         "--db",
         seeded.url,

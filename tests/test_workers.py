@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from corroborate.cli import app
+from corroborate.analysis.workers import WorkerPool, analyzed_batches
+from corroborate.cli.main import app
 from corroborate.errors import AnalysisFailed, ModelError
 from corroborate.types import Analysis, Article
-from corroborate.workers import WorkerPool, analyzed_batches
 
 # --------------------------------------------------------------------------- stand-in analysers (run in workers)
 
@@ -32,10 +32,10 @@ def _fake_pipeline(articles, batch_size: int = 32, mode: str = "accurate"):
 
 def analyze_with_failing_pipeline(articles: list[Article], mode: str) -> list:
     """The real ``runner.analyze_batch`` over a pipeline that raises on any batch holding "BOOM"."""
-    import corroborate.pipeline
-    from corroborate.runner import analyze_batch
+    import corroborate.analysis.pipeline
+    from corroborate.app.runner import analyze_batch
 
-    corroborate.pipeline.analyze_articles = _fake_pipeline  # this worker process only
+    corroborate.analysis.pipeline.analyze_articles = _fake_pipeline  # this worker process only
     time.sleep(random.uniform(0, 0.05))  # batches finish out of order
     return analyze_batch(articles, mode)
 

@@ -45,10 +45,10 @@ def seed_records() -> list[dict]:
 def seed_store(url: str) -> list:
     """Ingest examples/ as `corroborate ingest examples/` does (the real pipeline, then story grouping);
     one story_service.IngestResult per example, in file order."""
-    from corroborate import story_service
-    from corroborate.ingest import IngestItem, iter_inputs
-    from corroborate.runner import ingest_items
-    from corroborate.store import open_store
+    from corroborate.app import stories as story_service
+    from corroborate.app.runner import ingest_items
+    from corroborate.ingest.files import IngestItem, iter_inputs
+    from corroborate.store.articles import open_store
 
     items = list(iter_inputs([EXAMPLES]))
     assert all(isinstance(item, IngestItem) for item in items), items

@@ -5,8 +5,8 @@
 BASE: the transformer folder whose tokenizer the runs used (default: the packaged MiniLM).
 
 Each pickle maps a dev document to (wordpiece character offsets, log-probabilities n x 3 x 3 float32),
-what :func:`corroborate.encoder.predict_char_tags` returns, so the decoding of ``make eval``
-(:func:`corroborate.encoder.spans_for_doc`'s CRF combination and constrained Viterbi) can score them.
+what :func:`corroborate.attribution.learned.encoder.predict_char_tags` returns, so the decoding of ``make eval``
+(:func:`corroborate.attribution.learned.encoder.spans_for_doc`'s CRF combination and constrained Viterbi) can score them.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def main(argv: list[str]) -> int:
     import numpy as np
     from transformers import AutoTokenizer
 
-    from corroborate.encoder import base_model_dir, wordpieces
+    from corroborate.attribution.learned.encoder import base_model_dir, wordpieces
 
     tok = AutoTokenizer.from_pretrained(str(argv[2] if len(argv) > 2 else base_model_dir()))
     lps = np.load(argv[0])

@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     from safetensors.torch import load_file, save_file
     from transformers import AutoTokenizer
 
-    from corroborate.encoder import base_model_dir
+    from corroborate.attribution.learned.encoder import base_model_dir
 
     polnear = args.shared / "data" / "polnear"
     args.out.mkdir(parents=True, exist_ok=True)

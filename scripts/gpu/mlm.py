@@ -24,7 +24,7 @@ import torch  # noqa: E402
 from safetensors.torch import save_file  # noqa: E402
 from train_encoder import optimizer_step, warmup_then_decay  # noqa: E402
 
-from corroborate.encoder import build_model, trainable_state, window_batch  # noqa: E402
+from corroborate.attribution.learned.encoder import build_model, trainable_state, window_batch  # noqa: E402
 
 SIZE, BATCH = 254, 32
 

@@ -3,7 +3,7 @@
     python scripts/gpu/score_lps.py RUN.lp.pkl [...] [--crf-weight 0.25] [--data ../shared/data/polnear/dev]
 
 Each pickle (from ``lps_to_pickles.py``) maps a dev document to its wordpieces' offsets and
-log-probabilities. They go through :func:`corroborate.encoder.spans_for_doc` (CRF marginals added, the
+log-probabilities. They go through :func:`corroborate.attribution.learned.encoder.spans_for_doc` (CRF marginals added, the
 constrained Viterbi, grouping) on the spaCy parses of the raw dev texts (cached under ``--parse-cache``),
 and are scored as ``make eval`` scores. ``make eval`` itself parses the cleaned text through the pipeline;
 on the committed model the two agree within 0.1 point (docs/benchmarks.md, M4 against M6).
@@ -29,10 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT / "scripts"))
     from train_attributions import parsed_docs
 
-    from corroborate.encoder import MODEL_VERSION, Encoder, spans_for_doc
-    from corroborate.evaluate import format_table, load_gold, score_all, triples_of
-    from corroborate.tagger import attributions_from_spans, load_models
-    from corroborate.tagger_features import doc_info
+    from corroborate.attribution.learned.crf import attributions_from_spans, load_models
+    from corroborate.attribution.learned.crf_features import doc_info
+    from corroborate.attribution.learned.encoder import MODEL_VERSION, Encoder, spans_for_doc
+    from corroborate.eval.attributions import format_table, load_gold, score_all, triples_of
 
     gold = load_gold(args.data)
     names = list(dict.fromkeys(name for name, _ in gold))

@@ -92,9 +92,9 @@ def score_runs(kit: Path, done: dict) -> tuple[dict, dict]:
     import shim  # noqa: F401  (corroborate's pure modules without its package __init__)
     import torch
 
-    from corroborate import encoder as E
-    from corroborate.encoder_features import sizes
-    from corroborate.tagger_features import bio_spans
+    from corroborate.attribution.learned import encoder as E
+    from corroborate.attribution.learned.crf_features import bio_spans
+    from corroborate.attribution.learned.encoder_features import sizes
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
     dev = pickle.loads((kit / "dev.pkl").read_bytes())

@@ -1,9 +1,8 @@
 """Corroborate: who says so, on whose authority, for every claim in a news story."""
 
-from .pipeline import analyze, analyze_articles
-from .types import Analysis, Article, Attribution, Boilerplate, DamageFlag, Span
-
-__version__ = "0.1.0"
+from corroborate._version import __version__
+from corroborate.analysis.pipeline import analyze, analyze_articles
+from corroborate.types import Analysis, Article, Attribution, Boilerplate, DamageFlag, Span
 
 __all__ = [
     "Analysis",

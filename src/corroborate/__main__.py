@@ -1,6 +1,6 @@
 """``python -m corroborate``: the command line."""
 
-from corroborate.cli import app
+from corroborate.cli.main import app
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -16,14 +16,14 @@ from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
-from ..errors import NotFound
-from ..ingest import Defaults, article_from_record
-from ..types import Article
-from . import services
-from .app import context_of
-from .queries import article_exists, list_articles
-from .security import WebError
-from .views import Page, article_json
+from corroborate.errors import NotFound
+from corroborate.ingest.files import Defaults, article_from_record
+from corroborate.types import Article
+from corroborate.web import services
+from corroborate.web.app import context_of
+from corroborate.web.queries import article_exists, list_articles
+from corroborate.web.security import WebError
+from corroborate.web.views import Page, article_json
 
 router = APIRouter()
 _bearer = HTTPBearer(auto_error=False, description="The server's CORROBORATE_TOKEN.")

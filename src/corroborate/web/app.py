@@ -21,11 +21,11 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import __version__
-from ..errors import CorroborateError, IngestError, NotFound, UsageError
-from ..store import Store, open_store
-from ..types import DEFAULT_MODE, MODES
-from .security import (
+from corroborate._version import __version__
+from corroborate.errors import CorroborateError, IngestError, NotFound, UsageError
+from corroborate.store.articles import Store, open_store
+from corroborate.types import DEFAULT_MODE, MODES
+from corroborate.web.security import (
     DEFAULT_MAX_UPLOAD,
     MAX_UPLOAD_ENV,
     TOKEN_ENV,
@@ -107,8 +107,8 @@ def create_app(
     )
     app.state.ctx = ctx
 
-    from .api import router as api_router
-    from .pages import router as pages_router
+    from corroborate.web.api import router as api_router
+    from corroborate.web.pages import router as pages_router
 
     app.include_router(api_router, prefix=API_PREFIX)
     app.include_router(pages_router)
@@ -148,7 +148,7 @@ def _templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.globals["version"] = __version__
-    from .views import register_filters
+    from corroborate.web.views import register_filters
 
     register_filters(env)
     return Jinja2Templates(env=env)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
-from ..types import ANONYMOUS_KINDS, Article
+from corroborate.types import ANONYMOUS_KINDS, Article
 
 EXCERPT_PAD = 90  # characters of context either side of a claim's mention
 CHAR_WIDTH = 6.6  # average width of a 12px label character, in SVG units

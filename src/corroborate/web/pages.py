@@ -10,15 +10,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
-from ..errors import IngestError, NotFound
-from ..ingest import Defaults, article_from_record
-from ..store_stories import outlet_names
-from ..types import Article
-from . import charts, services
-from .app import context_of
-from .queries import article_exists, list_articles
-from .security import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, WebError, new_csrf_nonce
-from .views import Page, article_context, parse_ranges
+from corroborate.errors import IngestError, NotFound
+from corroborate.ingest.files import Defaults, article_from_record
+from corroborate.store.stories import outlet_names
+from corroborate.types import Article
+from corroborate.web import charts, services
+from corroborate.web.app import context_of
+from corroborate.web.queries import article_exists, list_articles
+from corroborate.web.security import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, WebError, new_csrf_nonce
+from corroborate.web.views import Page, article_context, parse_ranges
 
 router = APIRouter(include_in_schema=False)
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ..store import Store, articles, attributions
+from corroborate.store.articles import Store, articles, attributions
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,19 +11,19 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import UploadFile
 
-from ..errors import BadRecord, UndecodableInput
-from ..ingest import Defaults, article_from_record
-from ..types import Article
+from corroborate.errors import BadRecord, UndecodableInput
+from corroborate.ingest.files import Defaults, article_from_record
+from corroborate.types import Article
 
 if TYPE_CHECKING:
-    from ..store import Store
-    from .app import WebContext
+    from corroborate.store.articles import Store
+    from corroborate.web.app import WebContext
 
 Filters = tuple[tuple[str, str], ...]
 
 
 def _service():
-    from .. import story_service
+    from corroborate.app import stories as story_service
 
     return story_service
 

@@ -10,8 +10,8 @@ from urllib.parse import urlencode, urlsplit
 
 import jinja2
 
-from ..report import article_record, format_share, ledger, shorten, span_display
-from ..types import ANONYMOUS_KINDS, Analysis
+from corroborate.report.render import article_record, format_share, ledger, shorten, span_display
+from corroborate.types import ANONYMOUS_KINDS, Analysis
 
 KIND_LABELS: dict[str, str] = {
     "person": "named person",

@@ -1,0 +1,218 @@
+"""Analysis in worker processes (``corroborate ingest --workers N``).
+
+The parent process reads the inputs, hands batches of articles to N worker processes (``spawn``
+start method: no state is inherited, so it behaves the same on Linux and macOS, and the parent's
+threads and database connections are never forked) and writes every result to the store itself,
+in input order: there is one writer, and whatever runs after the saves (story grouping) sees the
+articles in the order they were given. Each worker loads the spaCy pipeline and the attribution
+model once, in its initializer.
+
+A batch that fails inside a worker is retried there one article at a time (``runner.analyze_batch``),
+so one bad article is reported on its own. A worker that dies (killed, out of memory, a crash in
+native code) breaks the pool: a new pool is started and the articles of the batches that were in
+flight are analysed again one at a time, so only the article that kills its worker again is
+reported as failed. The run never stops for a failed article; it stops only when the model cannot
+be loaded (ModelError), as it does in-process.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+from corroborate.errors import AnalysisFailed, CorroborateError, ModelError
+from corroborate.types import DEFAULT_MODE, Analysis, Article
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+WORKER_BATCH_SIZE = 8
+"""Articles per task: small enough to keep N workers evenly busy, large enough for ``nlp.pipe``."""
+IN_FLIGHT_PER_WORKER = 2
+"""Batches submitted ahead per worker, so a worker never waits for the parent."""
+
+Result = Analysis | Exception
+AnalyzeBatch = Callable[[list[Article], str], list[Result]]
+
+
+# --------------------------------------------------------------------------- inside a worker
+
+_worker_state: dict[str, str] = {}
+
+
+def _init_worker(mode: str, log_level: int, warm_up: bool) -> None:
+    """Load the pipeline and model once per worker; a load error is raised by every task."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    logging.basicConfig(level=log_level, format="%(levelname)s: %(name)s: %(message)s")
+    if mode in ("encoder", "large"):  # one torch thread per worker: N workers already fill N cores
+        try:
+            import torch
+
+            torch.set_num_threads(1)
+        except ImportError:
+            pass  # extractor_for reports the missing extra
+    if not warm_up:
+        return
+    try:
+        from corroborate.analysis.pipeline import extractor_for
+        from corroborate.text.nlp import load_nlp
+
+        load_nlp()
+        extractor_for(mode)
+    except ModelError as exc:
+        _worker_state["model_error"] = str(exc)
+
+
+def _analyze_task(articles: list[Article], mode: str, analyze: AnalyzeBatch | None) -> list[Result]:
+    """Analyse one batch in a worker. Failures come back as picklable AnalysisFailed errors."""
+    if "model_error" in _worker_state:
+        raise ModelError(_worker_state["model_error"])
+    if analyze is None:
+        from corroborate.app.runner import analyze_batch as analyze
+    results = analyze(articles, mode)
+    return [r if isinstance(r, Analysis) else AnalysisFailed(_failure_message(r)) for r in results]
+
+
+def _failure_message(exc: BaseException) -> str:
+    if isinstance(exc, CorroborateError):
+        return exc.message
+    return f"analysis failed ({type(exc).__name__}: {exc})"
+
+
+# --------------------------------------------------------------------------- in the parent
+
+
+class WorkerPool:
+    """N spawned worker processes that analyse batches of articles; restartable after a crash."""
+
+    def __init__(
+        self,
+        workers: int,
+        mode: str = DEFAULT_MODE,
+        *,
+        analyze: AnalyzeBatch | None = None,
+        warm_up: bool = True,
+    ) -> None:
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self.workers = workers
+        self.mode = mode
+        self.analyze = analyze  # a module-level function (it is pickled by name); None: analyze_batch
+        self.warm_up = warm_up
+        self.restarts = 0
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.close(abort=exc_type is not None)
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(self.mode, logging.getLogger().getEffectiveLevel(), self.warm_up),
+            )
+        return self._executor
+
+    def submit(self, articles: list[Article]) -> Future:
+        return self._pool().submit(_analyze_task, articles, self.mode, self.analyze)
+
+    def restart(self) -> None:
+        """Drop a broken pool; the next submit starts a fresh one."""
+        self.close(abort=True)
+        self.restarts += 1
+
+    def close(self, *, abort: bool = False) -> None:
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        if abort:  # interrupted or broken: do not wait for batches still being analysed
+            for process in list(getattr(executor, "_processes", {}).values()):
+                process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
+
+    def one_by_one(self, articles: list[Article]) -> list[Result]:
+        """Analyse each article as its own task, one at a time, so a crash is pinned on its article."""
+        results: list[Result] = []
+        for article in articles:
+            try:
+                (result,) = self.submit([article]).result()
+            except BrokenProcessPool:
+                self.restart()
+                result = AnalysisFailed("analysis failed (the worker process analysing it died)")
+            except ModelError:
+                raise
+            except Exception as exc:
+                result = AnalysisFailed(_failure_message(exc))
+            results.append(result)
+        return results
+
+
+def analyzed_batches(
+    batches: Iterable[list[T]],
+    article_of: Callable[[T], Article],
+    mode: str = DEFAULT_MODE,
+    workers: int = 1,
+    *,
+    analyze: AnalyzeBatch | None = None,
+    warm_up: bool = True,
+) -> Iterator[tuple[list[T], list[Result]]]:
+    """``(batch, results)`` for every batch, in input order; ``results[i]`` is for ``batch[i]``.
+
+    A result is an Analysis or the Exception that stopped its article. ``workers=1`` analyses in
+    this process; more runs ``workers`` spawned processes with up to two batches each in flight.
+    ``analyze(articles, mode)`` replaces ``runner.analyze_batch`` (with workers, it must be a
+    module-level function).
+    """
+    if workers <= 1:
+        if analyze is None:
+            from corroborate.app.runner import analyze_batch as analyze
+        for batch in batches:
+            yield batch, analyze([article_of(item) for item in batch], mode)
+        return
+
+    with WorkerPool(workers, mode, analyze=analyze, warm_up=warm_up) as pool:
+        pending: deque[tuple[list[T], Future]] = deque()
+        source = iter(batches)
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < workers * IN_FLIGHT_PER_WORKER:
+                batch = next(source, None)
+                if batch is None:
+                    exhausted = True
+                elif batch:
+                    pending.append((batch, pool.submit([article_of(item) for item in batch])))
+            if not pending:
+                return
+            batch, future = pending.popleft()
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                # A worker died. Every batch in flight is lost with the pool: redo their articles
+                # one at a time in a fresh pool, which isolates the article that kills its worker.
+                log.warning("a worker process died; analysing the affected articles one at a time")
+                redo = [batch, *(b for b, _ in pending)]
+                pending.clear()
+                pool.restart()
+                for lost in redo:
+                    yield lost, pool.one_by_one([article_of(item) for item in lost])
+                continue
+            except ModelError:
+                raise
+            except Exception:  # the batch could not be sent, or its results not sent back
+                log.debug("worker batch failed; retrying its articles one at a time", exc_info=True)
+                results = pool.one_by_one([article_of(item) for item in batch])
+            if len(results) != len(batch):
+                results = [AnalysisFailed("analysis failed (the worker returned no result)")] * len(batch)
+            yield batch, results

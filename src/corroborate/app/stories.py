@@ -1,0 +1,221 @@
+"""Stories as the user sees them: the store's membership plus the pure story stages.
+
+This is the layer the CLI, the web pages and the JSON API share: list and load stories, ingest
+one article synchronously (analyse, save, group), and per-outlet sourcing statistics.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from corroborate.store import stories as store_stories
+from corroborate.store.articles import Store
+from corroborate.types import ANONYMOUS_KINDS, DEFAULT_MODE, Article
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    id: str
+    title: str | None
+    first_published: date | None
+    last_published: date | None
+    articles: int
+    outlets: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "first_published": _iso(self.first_published),
+            "last_published": _iso(self.last_published),
+            "articles": self.articles,
+            "outlets": list(self.outlets),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    id: int
+    story_id: str | None
+    attributions: int
+    created: bool
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "story_id": self.story_id, "attributions": self.attributions}
+
+
+@dataclass(frozen=True, slots=True)
+class OutletStats:
+    outlet: str
+    articles: int
+    attributions: int
+    anonymous: int
+    relays: tuple[tuple[str, int], ...]  # outlets this one relays, with counts
+    relayed_by: tuple[tuple[str, int], ...]  # outlets relaying this one, with counts
+
+    @property
+    def anonymous_share(self) -> float | None:
+        return self.anonymous / self.attributions if self.attributions else None
+
+    def to_dict(self) -> dict:
+        return {
+            "outlet": self.outlet,
+            "articles": self.articles,
+            "attributions": self.attributions,
+            "anonymous": self.anonymous,
+            "anonymous_share": self.anonymous_share,
+            "relays": [{"outlet": o, "count": n} for o, n in self.relays],
+            "relayed_by": [{"outlet": o, "count": n} for o, n in self.relayed_by],
+        }
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+# --------------------------------------------------------------------------- stories
+
+
+def list_stories(
+    store: Store,
+    *,
+    q: str | None = None,
+    outlet: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int | None = 50,
+    offset: int = 0,
+) -> tuple[list[StorySummary], int]:
+    """One page of stories, newest first (by last published date, then id), and the total."""
+    rows, total = store_stories.list_story_rows(
+        store, q=q, outlet=outlet, since=since, until=until, limit=limit, offset=offset
+    )
+    return [StorySummary(**row) for row in rows], total
+
+
+def stance_function() -> Callable[[Sequence[tuple[str, str]]], list[str]] | None:
+    """The trained stance model's ``predict_stances``, or None when it cannot be loaded."""
+    return _stance_function()
+
+
+@lru_cache(maxsize=1)
+def _stance_function():
+    try:
+        from corroborate.corroboration.stance import predict_stances
+
+        predict_stances([("a claim", "a text")])
+    except Exception as exc:  # the story still builds from the attribution rules alone
+        log.warning("stance model unavailable, using attribution rules only: %s", exc)
+        return None
+    return predict_stances
+
+
+def members(store: Store, story_id: str) -> list:
+    """The story's :class:`corroborate.corroboration.build.StoryMember`s, in published order."""
+    from corroborate.corroboration.build import StoryMember
+
+    rows = store_stories.story_members(store, story_id)
+    loaded = dict(store._load_chunk([article_id for article_id, _ in rows])) if rows else {}
+    return [
+        StoryMember(article_id=article_id, analysis=loaded[article_id], copy_of=copy_of)
+        for article_id, copy_of in rows
+        if article_id in loaded
+    ]
+
+
+def load_story(store: Store, story_id: str, *, today: date | None = None, stance: bool = True):
+    """The full :class:`corroborate.corroboration.build.StoryReport` of one story (NotFound if none)."""
+    from corroborate.corroboration.build import build_story
+
+    return build_story(
+        story_id, members(store, story_id), stance=stance_function() if stance else None, today=today
+    )
+
+
+def load_stories(store: Store, **filters) -> list:
+    """Every story's report (newest first), for ``corroborate stories``."""
+    summaries, _ = list_stories(store, limit=None, **filters)
+    return [load_story(store, s.id) for s in summaries]
+
+
+def story_of(store: Store, article_id: int) -> str | None:
+    return store_stories.story_of(store, article_id)
+
+
+def group_pending(store: Store) -> list[store_stories.Membership]:
+    """Put every stored article that has no story yet into one (published order, then ingest order)."""
+    return store_stories.group_pending(store)
+
+
+# --------------------------------------------------------------------------- ingest one
+
+
+def ingest_article(store: Store, article: Article, mode: str = DEFAULT_MODE) -> IngestResult:
+    """Analyse one article synchronously, save it and group it into a story.
+
+    An article already stored is not analysed again: its stored id, story and count come back
+    with ``created=False``.
+    """
+    from corroborate.app.runner import analyze_batch
+
+    existing = store.find(article)
+    if existing is not None:
+        group_pending(store)
+        return IngestResult(
+            existing, story_of(store, existing), len(store.load(existing).attributions), False
+        )
+    (analysis,) = analyze_batch([article], mode)
+    if isinstance(analysis, Exception):
+        raise analysis
+    article_id, created = store.save(article, analysis)
+    group_pending(store)
+    count = len(analysis.attributions) if created else len(store.load(article_id).attributions)
+    return IngestResult(article_id, story_of(store, article_id), count, created)
+
+
+# --------------------------------------------------------------------------- outlets
+
+
+def outlets(store: Store) -> list[OutletStats]:
+    """Per outlet: articles, attributions, anonymous ones, whom it relays and who relays it."""
+    from corroborate.corroboration.build import StoryMember
+    from corroborate.corroboration.relay import relay_edges
+
+    kinds = store_stories.attribution_counts(store)
+    article_counts: dict[str, int] = {}
+    relays: dict[str, dict[str, int]] = {}
+    relayed_by: dict[str, dict[str, int]] = {}
+    for article_id, analysis in store.iter_analyses():
+        outlet = analysis.article.outlet
+        if outlet:
+            article_counts[outlet] = article_counts.get(outlet, 0) + 1
+        for edge in relay_edges([StoryMember(article_id, analysis, None)]):
+            relays.setdefault(edge.from_outlet, {}).setdefault(edge.to_outlet, 0)
+            relays[edge.from_outlet][edge.to_outlet] += 1
+            relayed_by.setdefault(edge.to_outlet, {}).setdefault(edge.from_outlet, 0)
+            relayed_by[edge.to_outlet][edge.from_outlet] += 1
+    names = sorted(set(article_counts) | set(relayed_by))
+    stats = []
+    for name in names:
+        by_kind = kinds.get(name, {})
+        stats.append(
+            OutletStats(
+                outlet=name,
+                articles=article_counts.get(name, 0),
+                attributions=sum(by_kind.values()),
+                anonymous=sum(n for k, n in by_kind.items() if k in ANONYMOUS_KINDS),
+                relays=_ranked(relays.get(name, {})),
+                relayed_by=_ranked(relayed_by.get(name, {})),
+            )
+        )
+    return stats
+
+
+def _ranked(counts: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -1,0 +1,1 @@
+"""Attributions: source, cue and content spans, source kinds, certainty; rules and learned taggers."""

@@ -1,0 +1,1 @@
+"""Learned attribution taggers: the CRF and the transformer encoders."""

@@ -1,0 +1,1 @@
+"""Batch jobs over corpora (Spark or local): input, output and the job."""

@@ -1,0 +1,173 @@
+"""What every CLI command shares: option types, output formats, logging, the error handler and the
+command registry (``@command``), which ``cli.main`` reads to build the typer app."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated, Any
+
+import click
+import typer
+
+from corroborate.app.runner import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+)
+from corroborate.errors import CorroborateError, UsageError
+
+log = logging.getLogger("corroborate")
+
+
+COMMANDS: list[tuple[Callable[..., Any], dict[str, Any]]] = []
+
+
+def command(**kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a CLI command (``typer.Typer.command`` arguments); ``cli.main`` adds them in import order."""
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        COMMANDS.append((fn, kwargs))
+        return fn
+
+    return register
+
+
+class ReportFormat(StrEnum):
+    md = "md"
+    json = "json"
+    html = "html"
+    csv = "csv"
+
+
+class LinesFormat(StrEnum):
+    jsonl = "jsonl"
+
+
+class Mode(StrEnum):
+    accurate = "accurate"
+    fast = "fast"
+    encoder = "encoder"
+    large = "large"
+
+
+ModeOption = Annotated[
+    Mode,
+    typer.Option(
+        "--mode",
+        help=(
+            "Attribution extractor: accurate (CRF model trained on PolNeAR), fast (dependency rules) "
+            "encoder (fine-tuned MiniLM; needs the encoder extra) "
+            "or large (MPNet-base with LoRA; needs the large extra; slowest, most accurate)."
+        ),
+    ),
+]
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="DB",
+        help="Database: an SQLAlchemy URL (sqlite:///path, postgresql://...) or a file path. "
+        "Default: $CORROBORATE_DB, else ./corroborate.db.",
+        show_default=False,
+    ),
+]
+
+
+AllowHostOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow-host",
+        metavar="HOST",
+        help="Fetch from this host, address or network (10.0.0.0/8) although it is private, loopback or "
+        "otherwise non-public; repeatable, adds to $CORROBORATE_ALLOW_HOSTS (comma-separated).",
+        show_default=False,
+    ),
+]
+
+
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="No progress bars. The summary line and the reasons inputs were skipped still go to stderr.",
+    ),
+]
+
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        "-j",
+        min=1,
+        metavar="N",
+        help="Analyse in N processes (each loads the model once); this process alone writes the database.",
+    ),
+]
+
+
+# --------------------------------------------------------------------------- plumbing
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time (test runners swap it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
+_state = {"verbose": 0}
+
+
+def _setup_logging(verbose: int) -> None:
+    _state["verbose"] = verbose
+    root = logging.getLogger()
+    if not any(isinstance(h, _StderrHandler) for h in root.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose > 1 else logging.INFO if verbose == 1 else logging.WARNING)
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Typed errors become one stderr line and an exit code; so do unexpected ones."""
+    try:
+        yield
+    except (typer.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+        raise
+    except UsageError as exc:
+        _say(f"error: {exc}")
+        raise typer.Exit(EXIT_USAGE) from exc
+    except CorroborateError as exc:
+        _say(f"error: {exc}")
+        raise typer.Exit(EXIT_FAILED) from exc
+    except KeyboardInterrupt as exc:
+        _say("interrupted")
+        raise typer.Exit(130) from exc
+    except Exception as exc:
+        log.debug("unexpected error", exc_info=True)
+        hint = "" if _state["verbose"] > 1 else " (run with -vv for the traceback)"
+        _say(f"error: unexpected {type(exc).__name__}: {exc}{hint}")
+        raise typer.Exit(EXIT_FAILED) from exc

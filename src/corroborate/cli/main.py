@@ -1,0 +1,49 @@
+"""The ``corroborate`` command line: the typer app, its global options, and every command module's
+commands (registered through ``cli.common.command``, so no command module imports this one)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from corroborate.app.runner import EXIT_OK
+from corroborate.cli import articles, batch, sources, stance, stories, web  # noqa: F401  (they register)
+from corroborate.cli.common import COMMANDS, _setup_logging
+
+app = typer.Typer(
+    name="corroborate",
+    help="Who says so, on whose authority: sourcing analysis for news articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from corroborate._version import __version__
+
+        typer.echo(f"corroborate {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="More log output on stderr (-vv: debug).")
+    ] = 0,
+) -> None:
+    """Who says so, on whose authority: sourcing analysis for news articles."""
+    _setup_logging(verbose)
+
+
+for _fn, _kwargs in COMMANDS:
+    app.command(**_kwargs)(_fn)
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,1 @@
+"""Across a story: claims, their sources, relays, predictions, stance and the story build."""

@@ -1,0 +1,1 @@
+"""Scoring against gold data: attribution spans and stance."""

@@ -1,0 +1,1 @@
+"""Facts: money, percentages, counts and dates, normalised against the publication date."""

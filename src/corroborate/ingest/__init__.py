@@ -1,0 +1,1 @@
+"""Reading input: files, JSON/JSONL records, HTML, fetched URLs (SSRF-guarded), WARC."""

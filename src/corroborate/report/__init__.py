@@ -1,0 +1,1 @@
+"""Reports: Markdown, JSON, HTML and CSV renderings, and the story brief."""

@@ -1,0 +1,1 @@
+"""Storage (SQLite or PostgreSQL): schema, articles, stories, queries and migrations."""

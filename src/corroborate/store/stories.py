@@ -1,0 +1,401 @@
+"""Story membership, story features and feed state in the store (tables of migration 0002).
+
+Grouping is incremental and crash-safe: an article is grouped in its own transaction, right
+after it is saved; articles that were saved but not grouped (a crash between the two) are simply
+grouped by the next run, because :meth:`StoryGrouper.assign` takes every article without a story.
+Articles are grouped in published order (undated ones last), then ingest order (id).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    update,
+)
+
+from corroborate.errors import CorroborateError, NotFound
+from corroborate.store.articles import Store, articles, attributions, metadata
+
+log = logging.getLogger(__name__)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("title", Text, nullable=True),
+    Column("first_published", Date, nullable=True),
+    Column("last_published", Date, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", String(32), ForeignKey("stories.id", ondelete="CASCADE"), nullable=False),
+    Column("copy_of", Integer, ForeignKey("articles.id", ondelete="SET NULL"), nullable=True),
+    Column("score", Float, nullable=False),
+    Column("seq", Integer, nullable=False),
+)
+
+story_features_table = Table(
+    "story_features",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("features", Text, nullable=False),
+)
+
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("etag", Text, nullable=True),
+    Column("last_modified", Text, nullable=True),
+    Column("last_polled", DateTime(timezone=True), nullable=True),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """Where one article sits: its story and, for a copy, the article it copies."""
+
+    article_id: int
+    story_id: str
+    copy_of: int | None
+    score: float
+    new_story: bool
+
+
+# --------------------------------------------------------------------------- grouping
+
+
+class StoryGrouper:
+    """Assigns stored articles to stories with :class:`corroborate.stories.index.StoryIndex`.
+
+    The index is restored from the store once, then grows as articles are added, so a run costs
+    one pass over the stored features plus one ``add`` per new article.
+    """
+
+    def __init__(self, store: Store) -> None:
+        from corroborate.stories.index import StoryFeatures, StoryIndex
+
+        self.store = store
+        self.index = StoryIndex()
+        self._key_to_id: dict[str, int] = {}
+        query = (
+            select(
+                articles.c.id,
+                articles.c.identity_key,
+                story_articles.c.story_id,
+                story_features_table.c.features,
+            )
+            .join(story_articles, story_articles.c.article_id == articles.c.id)
+            .join(story_features_table, story_features_table.c.article_id == articles.c.id)
+            .order_by(story_articles.c.seq)
+        )
+        rows = []
+        with store._read() as conn:
+            for row in conn.execute(query):
+                self._key_to_id[row.identity_key] = row.id
+                rows.append((row.identity_key, row.story_id, StoryFeatures.from_json(row.features)))
+        self.index.restore(rows)
+
+    def assign(self, ids: Sequence[int] | None = None) -> list[Membership]:
+        """Group the articles ``ids`` (default: every article without a story), in grouping order."""
+        from corroborate.stories.index import story_features
+
+        wanted = pending_ids(self.store) if ids is None else _grouping_order(self.store, ids)
+        done: list[Membership] = []
+        for article_id, article_key, article in _articles(self.store, wanted):
+            try:
+                features = story_features(article)
+                assignment = self.index.add(article_key, features)
+                copy_of = self._key_to_id.get(assignment.copy_of) if assignment.copy_of else None
+                membership = Membership(
+                    article_id, assignment.story_id, copy_of, float(assignment.score), assignment.new_story
+                )
+                self._save(membership, article.title, article.published, features.to_json())
+            except CorroborateError as exc:
+                log.warning("article %d was not grouped: %s", article_id, exc)
+                continue
+            self._key_to_id[article_key] = article_id
+            done.append(membership)
+        return done
+
+    def _save(self, m: Membership, title: str | None, published: date | None, features: str) -> None:
+        with self.store._write() as conn:
+            if conn.scalar(
+                select(story_articles.c.article_id).where(story_articles.c.article_id == m.article_id)
+            ):
+                return  # grouped by an earlier (interrupted) run: nothing to do
+            story = conn.execute(select(stories).where(stories.c.id == m.story_id)).first()
+            if story is None:
+                conn.execute(
+                    insert(stories).values(
+                        id=m.story_id,
+                        title=title,
+                        first_published=published,
+                        last_published=published,
+                        created_at=datetime.now(UTC),
+                    )
+                )
+            elif published is not None:
+                first = min(d for d in (story.first_published, published) if d is not None)
+                last = max(d for d in (story.last_published, published) if d is not None)
+                conn.execute(
+                    update(stories)
+                    .where(stories.c.id == m.story_id)
+                    .values(first_published=first, last_published=last)
+                )
+            seq = (conn.scalar(select(func.max(story_articles.c.seq))) or 0) + 1
+            conn.execute(
+                insert(story_articles).values(
+                    article_id=m.article_id, story_id=m.story_id, copy_of=m.copy_of, score=m.score, seq=seq
+                )
+            )
+            existing = select(story_features_table.c.article_id).where(
+                story_features_table.c.article_id == m.article_id
+            )
+            if conn.scalar(existing) is None:
+                conn.execute(insert(story_features_table).values(article_id=m.article_id, features=features))
+
+
+def _grouping_order(store: Store, ids: Sequence[int]) -> list[int]:
+    query = (
+        select(articles.c.id)
+        .where(articles.c.id.in_(list(ids)))
+        .order_by(articles.c.published.is_(None), articles.c.published, articles.c.id)
+    )
+    with store._read() as conn:
+        return list(conn.scalars(query))
+
+
+def _articles(store: Store, ids: Sequence[int]) -> Iterable[tuple[int, str, object]]:
+    from corroborate.store.articles import _article
+
+    for i in range(0, len(ids), 200):
+        chunk = list(ids[i : i + 200])
+        with store._read() as conn:
+            rows = {r.id: r for r in conn.execute(select(articles).where(articles.c.id.in_(chunk)))}
+        for article_id in chunk:
+            row = rows.get(article_id)
+            if row is not None:
+                yield article_id, row.identity_key, _article(row)
+
+
+def pending_ids(store: Store) -> list[int]:
+    """Ids of stored articles with no story yet, in grouping order."""
+    grouped = select(story_articles.c.article_id)
+    query = (
+        select(articles.c.id)
+        .where(articles.c.id.not_in(grouped))
+        .order_by(articles.c.published.is_(None), articles.c.published, articles.c.id)
+    )
+    with store._read() as conn:
+        return list(conn.scalars(query))
+
+
+def group_pending(store: Store) -> list[Membership]:
+    """Group every stored article that has no story yet.
+
+    The story index is restored from the store only when there is something to group, so readers
+    that call this to be sure (``stories``, the web API) pay one query when all is grouped.
+    """
+    pending = pending_ids(store)
+    if not pending:
+        return []
+    log.info("grouping %d articles into stories", len(pending))
+    return StoryGrouper(store).assign(pending)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def story_row(conn: Connection, story_id: str):
+    row = conn.execute(select(stories).where(stories.c.id == story_id)).first()
+    if row is None:
+        raise NotFound(f"no story with id {story_id!r}", input_name=story_id)
+    return row
+
+
+def story_members(store: Store, story_id: str) -> list[tuple[int, int | None]]:
+    """``(article_id, copy_of)`` of a story's articles, in published order then ingest order."""
+    query = (
+        select(story_articles.c.article_id, story_articles.c.copy_of)
+        .join(articles, articles.c.id == story_articles.c.article_id)
+        .where(story_articles.c.story_id == story_id)
+        .order_by(articles.c.published.is_(None), articles.c.published, articles.c.id)
+    )
+    with store._read() as conn:
+        story_row(conn, story_id)
+        return [(r.article_id, r.copy_of) for r in conn.execute(query)]
+
+
+def story_of(store: Store, article_id: int) -> str | None:
+    with store._read() as conn:
+        return conn.scalar(select(story_articles.c.story_id).where(story_articles.c.article_id == article_id))
+
+
+def matching_article_ids(conn: Connection, q: str) -> object:
+    """A select of article ids whose title or text matches the words of ``q`` (full-text search)."""
+    words = [w for w in _words(q)]
+    if not words:
+        return select(articles.c.id).where(text("1 = 0"))
+    if conn.dialect.name == "sqlite":
+        match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+        return (
+            select(literal_column("rowid").label("id"))
+            .select_from(text("articles_fts"))
+            .where(text("articles_fts MATCH :match").bindparams(match=match))
+        )
+    if conn.dialect.name == "postgresql":
+        return select(articles.c.id).where(
+            text(
+                # the expression of index ix_articles_fts (migration 0002), so that the index applies
+                "to_tsvector('english', left(coalesce(articles.title, '') || ' ' || articles.text, 200000)) "
+                "@@ plainto_tsquery('english', :q)"
+            ).bindparams(q=" ".join(words))
+        )
+    pattern = "%" + " ".join(words) + "%"
+    return select(articles.c.id).where(articles.c.text.like(pattern) | articles.c.title.like(pattern))
+
+
+def _words(q: str) -> list[str]:
+    import re
+
+    return re.findall(r"\w+", q)[:16]
+
+
+def story_list_query(
+    conn: Connection,
+    *,
+    q: str | None = None,
+    outlet: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+):
+    """A select of story ids matching the filters (newest first is applied by the caller)."""
+    member = select(story_articles.c.story_id).join(articles, articles.c.id == story_articles.c.article_id)
+    query = select(stories.c.id)
+    if q:
+        query = query.where(stories.c.id.in_(member.where(articles.c.id.in_(matching_article_ids(conn, q)))))
+    if outlet:
+        query = query.where(stories.c.id.in_(member.where(articles.c.outlet == outlet)))
+    if since is not None:
+        query = query.where(stories.c.last_published >= since)
+    if until is not None:
+        query = query.where(stories.c.first_published <= until)
+    return query
+
+
+def list_story_rows(
+    store: Store,
+    *,
+    q: str | None = None,
+    outlet: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[dict], int]:
+    """Stories (newest first) with their article count and outlets, and the total matching."""
+    with store._read() as conn:
+        ids = story_list_query(conn, q=q, outlet=outlet, since=since, until=until).subquery()
+        total = conn.scalar(select(func.count()).select_from(ids)) or 0
+        query = (
+            select(stories)
+            .where(stories.c.id.in_(select(ids.c.id)))
+            .order_by(stories.c.last_published.is_(None), stories.c.last_published.desc(), stories.c.id)
+            .offset(offset)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        rows = list(conn.execute(query))
+        found = [r.id for r in rows]
+        members: dict[str, list] = {}
+        if found:
+            member_query = (
+                select(story_articles.c.story_id, articles.c.outlet)
+                .join(articles, articles.c.id == story_articles.c.article_id)
+                .where(story_articles.c.story_id.in_(found))
+            )
+            for m in conn.execute(member_query):
+                members.setdefault(m.story_id, []).append(m.outlet)
+    out = []
+    for r in rows:
+        outlets = members.get(r.id, [])
+        out.append(
+            {
+                "id": r.id,
+                "title": r.title,
+                "first_published": r.first_published,
+                "last_published": r.last_published,
+                "articles": len(outlets),
+                "outlets": tuple(sorted({o for o in outlets if o})),
+            }
+        )
+    return out, total
+
+
+def outlet_names(store: Store) -> list[str]:
+    with store._read() as conn:
+        query = select(articles.c.outlet).where(articles.c.outlet.is_not(None)).distinct()
+        return sorted(conn.scalars(query))
+
+
+def attribution_counts(store: Store) -> dict[str | None, dict[str, int]]:
+    """Per outlet, the number of attributions of each source kind."""
+    query = (
+        select(articles.c.outlet, attributions.c.source_kind, func.count())
+        .join(attributions, attributions.c.article_id == articles.c.id)
+        .group_by(articles.c.outlet, attributions.c.source_kind)
+    )
+    counts: dict[str | None, dict[str, int]] = {}
+    with store._read() as conn:
+        for outlet, kind, n in conn.execute(query):
+            counts.setdefault(outlet, {})[kind] = n
+    return counts
+
+
+# --------------------------------------------------------------------------- feed state
+
+
+def feed_state(store: Store, url: str) -> tuple[str | None, str | None] | None:
+    """``(etag, last_modified)`` remembered for a feed, or None if it was never polled."""
+    with store._read() as conn:
+        row = conn.execute(select(feeds.c.etag, feeds.c.last_modified).where(feeds.c.url == url)).first()
+    return None if row is None else (row.etag, row.last_modified)
+
+
+def save_feed_state(store: Store, url: str, etag: str | None, last_modified: str | None) -> None:
+    """Remember a feed's validators (insert or update, in one transaction)."""
+    now = datetime.now(UTC)
+    with store._write() as conn:
+        found = conn.execute(
+            update(feeds)
+            .where(feeds.c.url == url)
+            .values(etag=etag, last_modified=last_modified, last_polled=now)
+        ).rowcount
+        if not found:
+            conn.execute(
+                insert(feeds).values(url=url, etag=etag, last_modified=last_modified, last_polled=now)
+            )

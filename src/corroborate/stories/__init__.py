@@ -1,0 +1,1 @@
+"""Copies and wire reprints, the streaming story index, and story text."""

@@ -1,0 +1,1 @@
+"""Text before analysis: page furniture and extraction damage, and the spaCy pipeline."""
