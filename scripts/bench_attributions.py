@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from corroborate.types import DEFAULT_MODE, MODES
+from corroborate.analysis.modes import DEFAULT_MODE, MODES
 
 
 def _best(fn: Callable[[], object], repeat: int) -> float:
@@ -35,7 +35,7 @@ def _best(fn: Callable[[], object], repeat: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", required=True, type=Path, help="split folder holding text/")
-    ap.add_argument("--mode", default=DEFAULT_MODE, choices=MODES)
+    ap.add_argument("--mode", default=DEFAULT_MODE, choices=tuple(MODES))
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--json", type=Path, default=None)

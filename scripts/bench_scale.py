@@ -245,7 +245,7 @@ def has_workers_option() -> bool:
 LOAD_SCRIPT = (
     "import sys\n"
     "from corroborate.batch.job import load_batch\n"
-    "from corroborate.app.runner import group_stories\n"
+    "from corroborate.store.stories import group_pending as group_stories\n"
     "from corroborate.store.articles import open_store\n"
     "with open_store(sys.argv[2]) as store:\n"
     "    for article, analysis in load_batch(sys.argv[1]):\n"

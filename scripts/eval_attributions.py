@@ -16,8 +16,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from corroborate.analysis.modes import DEFAULT_MODE, MODES
 from corroborate.eval.attributions import Triple, format_table, load_gold, score_all, triples_of
-from corroborate.types import DEFAULT_MODE, MODES
 
 
 def predict(texts: list[str], mode: str) -> Iterator[list[Triple]]:
@@ -32,7 +32,7 @@ def predict(texts: list[str], mode: str) -> Iterator[list[Triple]]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", required=True, type=Path, help="split folder holding text/ and attributions/")
-    ap.add_argument("--mode", default=DEFAULT_MODE, choices=MODES)
+    ap.add_argument("--mode", default=DEFAULT_MODE, choices=tuple(MODES))
     ap.add_argument("--limit", type=int, default=None, help="score only the first N articles")
     ap.add_argument("--json", type=Path, default=None, help="also write the numbers to this JSON file")
     args = ap.parse_args(argv)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from corroborate.corroboration.build import StoryMember
+from corroborate.corroboration.model import StoryMember
 from corroborate.types import Analysis, Article, Attribution, Fact, Span
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from corroborate.corroboration.build import Claim, StoryReport, build_story
+from corroborate.corroboration.build import StoryReport, build_story
+from corroborate.corroboration.model import Claim
 from story_support import analysis, att, date_fact, member
 
 D1, D2, D3 = date(2025, 4, 1), date(2025, 4, 2), date(2025, 4, 3)

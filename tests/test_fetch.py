@@ -23,7 +23,6 @@ from corroborate.ingest.fetch import (
     ResponseTooLarge,
     RobotsDisallowed,
     UnsupportedContent,
-    decode_html,
 )
 from corroborate.ingest.netguard import (
     AddressGuard,
@@ -32,6 +31,7 @@ from corroborate.ingest.netguard import (
     GuardedBackend,
     blocked_reason,
 )
+from corroborate.ingest.pages import decode_html
 from local_web import LocalWeb
 
 web, fast_fetch, fake_analysis = local_web.web, local_web.fast_fetch, local_web.fake_analysis  # fixtures

@@ -20,15 +20,15 @@ from corroborate.errors import (
     UndecodableInput,
     UnsupportedFormat,
 )
-from corroborate.ingest.files import (
-    MAX_ARTICLE_CHARS,
+from corroborate.ingest.checks import MAX_ARTICLE_CHARS
+from corroborate.ingest.files import read_text_file
+from corroborate.ingest.inputs import iter_inputs
+from corroborate.ingest.records import (
     Defaults,
     IngestFailure,
     IngestItem,
     article_from_html,
     article_from_record,
-    iter_inputs,
-    read_text_file,
 )
 
 FIX = Path(__file__).parent / "fixtures" / "ingest"

@@ -21,7 +21,8 @@ from typer.testing import CliRunner
 from conftest import run_at_once
 from corroborate.cli.main import app
 from corroborate.errors import StoreError
-from corroborate.store.articles import MIGRATIONS_DIR, identity_key, open_store, schema_revision
+from corroborate.store.articles import identity_key, open_store
+from corroborate.store.database import MIGRATIONS_DIR, schema_revision
 from corroborate.types import Analysis
 
 pytestmark = pytest.mark.usefixtures("pg_server")

@@ -13,7 +13,8 @@ import jsonschema
 import pytest
 
 from corroborate._version import __version__
-from corroborate.report.render import CSV_COLUMNS, ledger, render, shorten
+from corroborate.report.common import ledger, shorten
+from corroborate.report.render import CSV_COLUMNS, render
 from corroborate.types import SOURCE_KINDS, Analysis, Article, Attribution, Span
 
 SCHEMA = json.loads(resources.files("corroborate").joinpath("schemas/report.schema.json").read_text("utf-8"))

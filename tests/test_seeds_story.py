@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from corroborate import analyze_articles
-from corroborate.corroboration.build import StoryMember, build_story
+from corroborate.corroboration.build import build_story
+from corroborate.corroboration.model import StoryMember
 from corroborate.types import Article, parse_iso_date
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

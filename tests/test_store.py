@@ -16,14 +16,8 @@ from sqlalchemy import text
 
 from conftest import run_at_once
 from corroborate.errors import StoreError, UsageError
-from corroborate.store.articles import (
-    MIGRATIONS_DIR,
-    Store,
-    identity_key,
-    open_store,
-    resolve_db_url,
-    schema_revision,
-)
+from corroborate.store.articles import Store, identity_key, open_store
+from corroborate.store.database import MIGRATIONS_DIR, resolve_db_url, schema_revision
 from corroborate.types import Analysis, Article, Attribution, Span
 
 

@@ -18,7 +18,8 @@ from warcio.warcwriter import WARCWriter
 
 import local_web
 from corroborate.cli.main import app
-from corroborate.ingest.files import Defaults, IngestFailure, IngestItem, iter_inputs
+from corroborate.ingest.inputs import iter_inputs
+from corroborate.ingest.records import Defaults, IngestFailure, IngestItem
 from corroborate.ingest.warc import MissingExtra, iter_warc
 
 fake_analysis = local_web.fake_analysis  # fixture

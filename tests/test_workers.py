@@ -33,7 +33,7 @@ def _fake_pipeline(articles, batch_size: int = 32, mode: str = "accurate"):
 def analyze_with_failing_pipeline(articles: list[Article], mode: str) -> list:
     """The real ``runner.analyze_batch`` over a pipeline that raises on any batch holding "BOOM"."""
     import corroborate.analysis.pipeline
-    from corroborate.app.runner import analyze_batch
+    from corroborate.analysis.pipeline import analyze_batch
 
     corroborate.analysis.pipeline.analyze_articles = _fake_pipeline  # this worker process only
     time.sleep(random.uniform(0, 0.05))  # batches finish out of order

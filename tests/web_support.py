@@ -44,10 +44,11 @@ def seed_records() -> list[dict]:
 
 def seed_store(url: str) -> list:
     """Ingest examples/ as `corroborate ingest examples/` does (the real pipeline, then story grouping);
-    one story_service.IngestResult per example, in file order."""
+    one app.ingest.IngestResult per example, in file order."""
     from corroborate.app import stories as story_service
-    from corroborate.app.runner import ingest_items
-    from corroborate.ingest.files import IngestItem, iter_inputs
+    from corroborate.app.ingest import IngestResult, ingest_items
+    from corroborate.ingest.inputs import iter_inputs
+    from corroborate.ingest.records import IngestItem
     from corroborate.store.articles import open_store
 
     items = list(iter_inputs([EXAMPLES]))
@@ -59,7 +60,7 @@ def seed_store(url: str) -> list:
         for item in items:
             article_id = store.find(item.article)
             results.append(
-                story_service.IngestResult(
+                IngestResult(
                     article_id,
                     story_service.story_of(store, article_id),
                     len(store.load(article_id).attributions),
@@ -89,7 +90,7 @@ def database(backend: str, request: pytest.FixtureRequest, tmp_dir: Path) -> Ite
 @dataclass
 class Seeded:
     url: str
-    results: list  # story_service.IngestResult of each example, in file order
+    results: list  # app.ingest.IngestResult of each example, in file order
 
     @property
     def story_id(self) -> str:

@@ -14,6 +14,14 @@ class CorroborateError(Exception):
         super().__init__(f"{input_name}: {message}" if input_name else message)
 
 
+def failure_message(exc: BaseException) -> str:
+    """What to tell the user about an article whose analysis failed: a typed error's own message, else
+    the exception's type and text."""
+    if isinstance(exc, CorroborateError):
+        return exc.message
+    return f"analysis failed ({type(exc).__name__}: {exc})"
+
+
 class IngestError(CorroborateError):
     """An input could not be turned into an article. The batch goes on."""
 

@@ -30,11 +30,6 @@ SOURCE_KINDS: tuple[str, ...] = (
 )
 ANONYMOUS_KINDS: frozenset[str] = frozenset({"anonymous_individual", "anonymous_group", "unattributed"})
 
-#: Extraction modes: ``accurate`` = the CRF model trained on PolNeAR; ``fast`` = dependency-parse rules;
-#: ``encoder`` = the fine-tuned MiniLM tagger (optional extra ``corroborate[encoder]``, needs torch).
-#: ``large`` = the same tagger on all-mpnet-base-v2 with LoRA (optional extra ``corroborate[large]``).
-MODES: tuple[str, ...] = ("accurate", "fast", "encoder", "large")
-DEFAULT_MODE = "accurate"
 
 Certainty = Literal["asserted", "hedged", "denied"]
 CERTAINTIES: tuple[str, ...] = ("asserted", "hedged", "denied")
@@ -183,3 +178,8 @@ def parse_iso_date(value: str | date | datetime | None) -> date | None:
         return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
     except ValueError:
         return date.fromisoformat(value.strip()[:10])
+
+
+def format_iso_date(value: date | None) -> str | None:
+    """A date as its ISO 8601 string; None for none."""
+    return value.isoformat() if value else None

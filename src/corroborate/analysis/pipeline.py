@@ -3,57 +3,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
+from corroborate.analysis.modes import DEFAULT_MODE, Extractor, mode_named
 from corroborate.errors import ModelError, UsageError
+from corroborate.facts.figures import extract_facts
 from corroborate.text import clean
 from corroborate.text.nlp import pipe_with_context
-from corroborate.types import DEFAULT_MODE, MODES, Analysis, Article, Attribution, Span, parse_iso_date
+from corroborate.types import Analysis, Article, Attribution, Span, parse_iso_date
 
 log = logging.getLogger(__name__)
-
-Extractor = Callable[[object], tuple[Attribution, ...]]
 
 
 def extractor_for(mode: str = DEFAULT_MODE) -> tuple[Extractor, str]:
     """The attribution extractor of ``mode`` and its version string (recorded with every attribution)."""
-    if mode == "fast":
-        from corroborate.attribution.rules import EXTRACTOR_VERSION, extract_attributions
-
-        return extract_attributions, EXTRACTOR_VERSION
-    if mode == "accurate":
-        from corroborate.attribution.learned.crf import MODEL_VERSION, extract_attributions_model, load_models
-
-        try:
-            load_models()
-        except Exception as exc:  # a missing or damaged model file
-            raise ModelError(f"cannot load the attribution model: {exc}", input_name="accurate mode") from exc
-        return extract_attributions_model, MODEL_VERSION
-    if mode == "encoder":
-        from corroborate.attribution.learned import encoder
-
-        return _torch_mode(
-            encoder.load_encoder, encoder.extract_attributions_encoder, encoder.MODEL_VERSION, mode
-        )
-    if mode == "large":
-        from corroborate.attribution.learned import large as large
-
-        return _torch_mode(large.load_large, large.extract_attributions_large, large.MODEL_VERSION, mode)
-    raise UsageError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}", input_name="--mode")
-
-
-def _torch_mode(load, extract, version: str, mode: str):
-    """An optional-extra mode's extractor, its model loaded now: a missing extra stays its own ModelError,
-    any other load failure (a missing or damaged weights file) becomes one naming the mode."""
-    try:
-        load()
-    except ModelError:
-        raise
-    except Exception as exc:
-        raise ModelError(f"cannot load the {mode} model: {exc}", input_name=f"{mode} mode") from exc
-    return extract, version
+    return mode_named(mode).load()
 
 
 def extractor_version(mode: str = DEFAULT_MODE) -> str:
@@ -124,8 +90,6 @@ def analyze_articles(
 
 def _facts(article: Article, furniture: Iterable) -> tuple:
     """The article's figures and dates (page furniture skipped); a failure never stops the batch."""
-    from corroborate.facts.figures import extract_facts
-
     try:
         return extract_facts(article.text, article.published, [(b.start, b.end) for b in furniture])
     except Exception:
@@ -148,3 +112,37 @@ def analyze(
     (the fine-tuned MiniLM, optional extra)."""
     article = Article(text=text, title=title, outlet=outlet, url=url, published=parse_published(published))
     return next(analyze_articles([article], mode=mode))
+
+
+def analyze_batch(articles: Sequence[Article], mode: str = DEFAULT_MODE) -> list[Analysis | Exception]:
+    """Analyse ``articles`` in one batch; on failure retry one by one so a bad article is isolated."""
+    if not articles:
+        return []
+    try:
+        found: list[Analysis | Exception] = list(
+            analyze_articles(list(articles), batch_size=len(articles), mode=mode)
+        )
+        if len(found) == len(articles):
+            return found
+        log.warning(
+            "the pipeline returned %d analyses for %d articles; retrying one by one",
+            len(found),
+            len(articles),
+        )
+    except ModelError:
+        raise
+    except Exception as exc:
+        if len(articles) == 1:
+            log.debug("analysis failed", exc_info=True)
+            return [exc]
+        log.info("batch of %d articles failed; retrying one by one", len(articles), exc_info=True)
+    results: list[Analysis | Exception] = []
+    for article in articles:
+        try:
+            results.append(next(iter(analyze_articles([article], batch_size=1, mode=mode))))
+        except ModelError:
+            raise
+        except Exception as exc:  # one bad article never stops the run
+            log.debug("analysis failed", exc_info=True)
+            results.append(exc)
+    return results

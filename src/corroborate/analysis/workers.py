@@ -7,7 +7,7 @@ in input order: there is one writer, and whatever runs after the saves (story gr
 articles in the order they were given. Each worker loads the spaCy pipeline and the attribution
 model once, in its initializer.
 
-A batch that fails inside a worker is retried there one article at a time (``runner.analyze_batch``),
+A batch that fails inside a worker is retried there one article at a time (``pipeline.analyze_batch``),
 so one bad article is reported on its own. A worker that dies (killed, out of memory, a crash in
 native code) breaks the pool: a new pool is started and the articles of the batches that were in
 flight are analysed again one at a time, so only the article that kills its worker again is
@@ -26,8 +26,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
-from corroborate.errors import AnalysisFailed, CorroborateError, ModelError
-from corroborate.types import DEFAULT_MODE, Analysis, Article
+from corroborate.analysis import pipeline
+from corroborate.analysis.modes import DEFAULT_MODE, MODES
+from corroborate.errors import AnalysisFailed, ModelError, failure_message
+from corroborate.text.nlp import load_nlp
+from corroborate.types import Analysis, Article
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +54,7 @@ def _init_worker(mode: str, log_level: int, warm_up: bool) -> None:
     """Load the pipeline and model once per worker; a load error is raised by every task."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     logging.basicConfig(level=log_level, format="%(levelname)s: %(name)s: %(message)s")
-    if mode in ("encoder", "large"):  # one torch thread per worker: N workers already fill N cores
+    if mode in MODES and MODES[mode].torch:  # one torch thread per worker: N workers already fill N cores
         try:
             import torch
 
@@ -61,11 +64,8 @@ def _init_worker(mode: str, log_level: int, warm_up: bool) -> None:
     if not warm_up:
         return
     try:
-        from corroborate.analysis.pipeline import extractor_for
-        from corroborate.text.nlp import load_nlp
-
         load_nlp()
-        extractor_for(mode)
+        pipeline.extractor_for(mode)
     except ModelError as exc:
         _worker_state["model_error"] = str(exc)
 
@@ -75,15 +75,9 @@ def _analyze_task(articles: list[Article], mode: str, analyze: AnalyzeBatch | No
     if "model_error" in _worker_state:
         raise ModelError(_worker_state["model_error"])
     if analyze is None:
-        from corroborate.app.runner import analyze_batch as analyze
+        analyze = pipeline.analyze_batch
     results = analyze(articles, mode)
-    return [r if isinstance(r, Analysis) else AnalysisFailed(_failure_message(r)) for r in results]
-
-
-def _failure_message(exc: BaseException) -> str:
-    if isinstance(exc, CorroborateError):
-        return exc.message
-    return f"analysis failed ({type(exc).__name__}: {exc})"
+    return [r if isinstance(r, Analysis) else AnalysisFailed(failure_message(r)) for r in results]
 
 
 # --------------------------------------------------------------------------- in the parent
@@ -104,7 +98,9 @@ class WorkerPool:
             raise ValueError("workers must be at least 1")
         self.workers = workers
         self.mode = mode
-        self.analyze = analyze  # a module-level function (it is pickled by name); None: analyze_batch
+        self.analyze = (
+            analyze  # a module-level function (it is pickled by name); None: pipeline.analyze_batch
+        )
         self.warm_up = warm_up
         self.restarts = 0
         self._executor: ProcessPoolExecutor | None = None
@@ -154,7 +150,7 @@ class WorkerPool:
             except ModelError:
                 raise
             except Exception as exc:
-                result = AnalysisFailed(_failure_message(exc))
+                result = AnalysisFailed(failure_message(exc))
             results.append(result)
         return results
 
@@ -172,12 +168,12 @@ def analyzed_batches(
 
     A result is an Analysis or the Exception that stopped its article. ``workers=1`` analyses in
     this process; more runs ``workers`` spawned processes with up to two batches each in flight.
-    ``analyze(articles, mode)`` replaces ``runner.analyze_batch`` (with workers, it must be a
+    ``analyze(articles, mode)`` replaces ``pipeline.analyze_batch`` (with workers, it must be a
     module-level function).
     """
     if workers <= 1:
         if analyze is None:
-            from corroborate.app.runner import analyze_batch as analyze
+            analyze = pipeline.analyze_batch
         for batch in batches:
             yield batch, analyze([article_of(item) for item in batch], mode)
         return

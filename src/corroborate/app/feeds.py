@@ -6,7 +6,7 @@
   (feedparser itself never touches the network).
 * An entry is new when its link is not stored yet (the store's identity is the URL). New entries
   are fetched through :class:`fetch.Fetcher` (SSRF guard, robots.txt, retries, one request at a
-  time per host), :data:`FETCH_WORKERS` at a time, and stored through ``runner.ingest_items``.
+  time per host), :data:`FETCH_WORKERS` at a time, and stored through ``app.ingest.ingest_items``.
 * The entry's link is the article's URL. The page's own title, date and site name win; the
   entry's title and date and the feed's title fill what the page lacks.
 * A feed's validators are saved once its new entries are handled, unless one of them failed
@@ -27,11 +27,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urljoin
 
-from corroborate.app.runner import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, Progress, failure_reason, ingest_items
+from corroborate.analysis.modes import DEFAULT_MODE
+from corroborate.app.ingest import failure_reason, ingest_items
+from corroborate.app.runner import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, Progress
 from corroborate.errors import IngestError
 from corroborate.ingest.fetch import Fetcher, FetchError, fetch_article, is_web_url
-from corroborate.ingest.files import Defaults, IngestFailure, IngestItem
-from corroborate.types import DEFAULT_MODE, Article
+from corroborate.ingest.records import Defaults, IngestFailure, IngestItem
+from corroborate.types import Article
 
 if TYPE_CHECKING:
     from corroborate.store.articles import Store
@@ -93,13 +95,13 @@ class StoreFeedStates:
         self.store = store
 
     def get(self, url: str) -> FeedState | None:
-        from corroborate.store.stories import feed_state
+        from corroborate.store.feeds import feed_state
 
         found = feed_state(self.store, url)
         return None if found is None else FeedState(*found)
 
     def save(self, url: str, state: FeedState) -> None:
-        from corroborate.store.stories import save_feed_state
+        from corroborate.store.feeds import save_feed_state
 
         save_feed_state(self.store, url, state.etag, state.last_modified)
 

@@ -1,24 +1,18 @@
-"""What the CLI commands do, as importable functions: batched analysis, saving, progress.
-
-Articles are parsed in batches (``pipeline.analyze_articles``); a batch that fails is retried
-article by article so that one bad article is reported and skipped, never the whole run.
-"""
+"""Run plumbing shared by the surfaces: exit codes, batching, the progress bar, and ``attributions``
+(attribution lines for text files, no database). Articles are analysed through
+``pipeline.analyze_batch``, which isolates a bad article so the run goes on."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import closing
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
-from corroborate.errors import CorroborateError, ModelError, UsageError
-from corroborate.types import DEFAULT_MODE, Analysis, Article
-
-if TYPE_CHECKING:
-    from corroborate.ingest.files import IngestFailure, IngestItem
-    from corroborate.store.articles import Store
+from corroborate.analysis.modes import DEFAULT_MODE
+from corroborate.analysis.pipeline import analyze_batch
+from corroborate.errors import failure_message
+from corroborate.types import Article
 
 log = logging.getLogger(__name__)
 
@@ -147,163 +141,6 @@ def _rate_column(unit: str):
 # --------------------------------------------------------------------------- analysis
 
 
-def analyze_batch(articles: Sequence[Article], mode: str = DEFAULT_MODE) -> list[Analysis | Exception]:
-    """Analyse ``articles`` in one batch; on failure retry one by one so a bad article is isolated."""
-    from corroborate.analysis.pipeline import analyze_articles
-
-    if not articles:
-        return []
-    try:
-        found: list[Analysis | Exception] = list(
-            analyze_articles(list(articles), batch_size=len(articles), mode=mode)
-        )
-        if len(found) == len(articles):
-            return found
-        log.warning(
-            "the pipeline returned %d analyses for %d articles; retrying one by one",
-            len(found),
-            len(articles),
-        )
-    except ModelError:
-        raise
-    except Exception as exc:
-        if len(articles) == 1:
-            log.debug("analysis failed", exc_info=True)
-            return [exc]
-        log.info("batch of %d articles failed; retrying one by one", len(articles), exc_info=True)
-    results: list[Analysis | Exception] = []
-    for article in articles:
-        try:
-            results.append(next(iter(analyze_articles([article], batch_size=1, mode=mode))))
-        except ModelError:
-            raise
-        except Exception as exc:  # one bad article never stops the run
-            log.debug("analysis failed", exc_info=True)
-            results.append(exc)
-    return results
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, CorroborateError):
-        return exc.message
-    return f"analysis failed ({type(exc).__name__}: {exc})"
-
-
-# --------------------------------------------------------------------------- ingest
-
-
-@dataclass
-class IngestCounts:
-    ingested: int = 0
-    already_stored: int = 0
-    skipped: int = 0
-
-
-def check_url_default(items: list[IngestItem | IngestFailure], url: str) -> list[IngestItem | IngestFailure]:
-    """``--url`` is a default for one article: a UsageError if several articles would carry it."""
-    from corroborate.ingest.files import IngestItem as Item
-
-    carrying = [item.origin for item in items if isinstance(item, Item) and item.article.url == url]
-    if len(carrying) > 1:
-        shown = ", ".join(carrying[:3]) + (f" and {len(carrying) - 3} more" if len(carrying) > 3 else "")
-        raise UsageError(
-            f"{len(carrying)} articles would get the url {url!r} ({shown}); --url names one article, "
-            "so give each input its own url (NAME.meta.json sidecar or a `url` field in the record)",
-            input_name="--url",
-        )
-    return items
-
-
-def ingest_items(
-    store: Store,
-    items: Iterable[IngestItem | IngestFailure],
-    progress: Progress | None = None,
-    mode: str = DEFAULT_MODE,
-    workers: int = 1,
-) -> IngestCounts:
-    """Analyse the ``IngestItem``s in batches and save each; report each ``IngestFailure``.
-
-    With ``workers`` > 1 the analysis runs in that many processes (``corroborate.analysis.workers``); this
-    process alone writes to the store, in input order either way.
-    """
-    from corroborate.analysis.workers import WORKER_BATCH_SIZE, analyzed_batches
-    from corroborate.ingest.files import IngestFailure as Failure
-
-    counts = IngestCounts()
-    say = progress.say if progress else (lambda m: log.warning("%s", m))
-
-    def articles_only() -> Iterator[IngestItem]:
-        for item in items:
-            if isinstance(item, Failure):
-                counts.skipped += 1
-                say(f"skipped {item.origin}: {failure_reason(item.origin, item.error)}")
-                if progress:
-                    progress.advance()
-            else:
-                yield item
-
-    batches = chunked(articles_only(), BATCH_SIZE if workers <= 1 else WORKER_BATCH_SIZE)
-    with closing(analyzed_batches(batches, lambda item: item.article, mode, workers)) as analysed:
-        for batch, analyses in analysed:  # leaving early (an error) stops the workers at once
-            for item, analysis in zip(batch, analyses, strict=True):
-                if progress:
-                    progress.advance()
-                if isinstance(analysis, Exception):
-                    counts.skipped += 1
-                    say(f"skipped {item.origin}: {_reason(analysis)}")
-                    continue
-                try:
-                    article_id, created = store.save(item.article, analysis)
-                except CorroborateError as exc:
-                    counts.skipped += 1
-                    say(f"skipped {item.origin}: {exc.message}")
-                    continue
-                if created:
-                    counts.ingested += 1
-                    log.info("stored %s as article %d", item.origin, article_id)
-                else:
-                    counts.already_stored += 1
-                    log.info("%s is already stored as article %d", item.origin, article_id)
-    group_stories(store, progress)
-    return counts
-
-
-def group_stories(store: Store, progress: Progress | None = None) -> int:
-    """Group every stored article without a story (published order, then ingest order)."""
-    from corroborate.store.stories import group_pending
-
-    return len(group_pending(store))
-
-
-# --------------------------------------------------------------------------- reprocess
-
-
-def reprocess_store(
-    store: Store, ids: Sequence[int], progress: Progress | None = None, mode: str = DEFAULT_MODE
-) -> tuple[int, int]:
-    """Re-analyse the articles ``ids``; each one's analysis is replaced in its own transaction."""
-    done = failed = 0
-    say = progress.say if progress else (lambda m: log.warning("%s", m))
-    for chunk in chunked(ids):
-        stored = list(store.iter_articles(chunk))
-        analyses = analyze_batch([article for _, article in stored], mode)
-        for (article_id, _), analysis in zip(stored, analyses, strict=True):
-            if progress:
-                progress.advance()
-            if isinstance(analysis, Exception):
-                failed += 1
-                say(f"failed article {article_id}: {_reason(analysis)}")
-                continue
-            try:
-                store.replace_analysis(article_id, analysis)
-            except CorroborateError as exc:
-                failed += 1
-                say(f"failed article {article_id}: {exc.message}")
-                continue
-            done += 1
-    return done, failed
-
-
 # --------------------------------------------------------------------------- attributions (no database)
 
 
@@ -343,15 +180,8 @@ def attribution_lines(
                 progress.advance()
             analysis = analyses.get(index)
             if isinstance(analysis, Exception):
-                errors[index] = _reason(analysis)
+                errors[index] = failure_message(analysis)
             if index in errors:
                 yield path, {"file": path, "error": errors[index], "attributions": []}, errors[index]
             else:
                 yield path, {"file": path, "attributions": [a.to_dict() for a in analysis.attributions]}, None
-
-
-def failure_reason(origin: str, error: BaseException) -> str:
-    """The error as one line, without repeating ``origin`` when the message starts with it."""
-    text = " ".join(str(error).split())
-    prefix = origin + ": "
-    return text[len(prefix) :] if text.startswith(prefix) else text

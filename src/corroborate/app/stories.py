@@ -1,7 +1,7 @@
 """Stories as the user sees them: the store's membership plus the pure story stages.
 
-This is the layer the CLI, the web pages and the JSON API share: list and load stories, ingest
-one article synchronously (analyse, save, group), and per-outlet sourcing statistics.
+This is the layer the CLI, the web pages and the JSON API share: list and load stories,
+and per-outlet sourcing statistics.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from corroborate.store import stories as store_stories
 from corroborate.store.articles import Store
-from corroborate.types import ANONYMOUS_KINDS, DEFAULT_MODE, Article
+from corroborate.types import ANONYMOUS_KINDS, format_iso_date
 
 log = logging.getLogger(__name__)
 
@@ -32,22 +32,11 @@ class StorySummary:
         return {
             "id": self.id,
             "title": self.title,
-            "first_published": _iso(self.first_published),
-            "last_published": _iso(self.last_published),
+            "first_published": format_iso_date(self.first_published),
+            "last_published": format_iso_date(self.last_published),
             "articles": self.articles,
             "outlets": list(self.outlets),
         }
-
-
-@dataclass(frozen=True, slots=True)
-class IngestResult:
-    id: int
-    story_id: str | None
-    attributions: int
-    created: bool
-
-    def to_dict(self) -> dict:
-        return {"id": self.id, "story_id": self.story_id, "attributions": self.attributions}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +62,6 @@ class OutletStats:
             "relays": [{"outlet": o, "count": n} for o, n in self.relays],
             "relayed_by": [{"outlet": o, "count": n} for o, n in self.relayed_by],
         }
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
 
 
 # --------------------------------------------------------------------------- stories
@@ -118,10 +103,10 @@ def _stance_function():
 
 def members(store: Store, story_id: str) -> list:
     """The story's :class:`corroborate.corroboration.build.StoryMember`s, in published order."""
-    from corroborate.corroboration.build import StoryMember
+    from corroborate.corroboration.model import StoryMember
 
     rows = store_stories.story_members(store, story_id)
-    loaded = dict(store._load_chunk([article_id for article_id, _ in rows])) if rows else {}
+    loaded = dict(store.load_many([article_id for article_id, _ in rows])) if rows else {}
     return [
         StoryMember(article_id=article_id, analysis=loaded[article_id], copy_of=copy_of)
         for article_id, copy_of in rows
@@ -153,38 +138,12 @@ def group_pending(store: Store) -> list[store_stories.Membership]:
     return store_stories.group_pending(store)
 
 
-# --------------------------------------------------------------------------- ingest one
-
-
-def ingest_article(store: Store, article: Article, mode: str = DEFAULT_MODE) -> IngestResult:
-    """Analyse one article synchronously, save it and group it into a story.
-
-    An article already stored is not analysed again: its stored id, story and count come back
-    with ``created=False``.
-    """
-    from corroborate.app.runner import analyze_batch
-
-    existing = store.find(article)
-    if existing is not None:
-        group_pending(store)
-        return IngestResult(
-            existing, story_of(store, existing), len(store.load(existing).attributions), False
-        )
-    (analysis,) = analyze_batch([article], mode)
-    if isinstance(analysis, Exception):
-        raise analysis
-    article_id, created = store.save(article, analysis)
-    group_pending(store)
-    count = len(analysis.attributions) if created else len(store.load(article_id).attributions)
-    return IngestResult(article_id, story_of(store, article_id), count, created)
-
-
 # --------------------------------------------------------------------------- outlets
 
 
 def outlets(store: Store) -> list[OutletStats]:
     """Per outlet: articles, attributions, anonymous ones, whom it relays and who relays it."""
-    from corroborate.corroboration.build import StoryMember
+    from corroborate.corroboration.model import StoryMember
     from corroborate.corroboration.relay import relay_edges
 
     kinds = store_stories.attribution_counts(store)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from corroborate.attribution.quotes import doc_tokens, span_root
 from corroborate.types import Certainty, Span
+from corroborate.words import word_set
 
 __all__ = [
     "DENY_LEMMAS",
@@ -44,30 +45,26 @@ __all__ = [
 # --------------------------------------------------------------------------- certainty
 
 
-def _lex(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-DENY_LEMMAS = _lex(
+DENY_LEMMAS = word_set(
     "deny reject dismiss refute dispute rebut contradict disavow repudiate disown rubbish debunk retract"
 )
-REFUSAL_LEMMAS = _lex("refuse decline fail")
-HEDGE_VERBS = _lex(
+REFUSAL_LEMMAS = word_set("refuse decline fail")
+HEDGE_VERBS = word_set(
     "believe think suggest appear seem speculate suspect predict expect estimate fear hint imply guess assume "
     "surmise reckon feel forecast indicate claim allege suppose presume wonder rumor rumour theorize theorise "
     "posit hypothesize project"
 )
-HEARSAY_ADVERBS = _lex(
+HEARSAY_ADVERBS = word_set(
     "reportedly allegedly purportedly reputedly supposedly apparently ostensibly seemingly"
 )
-LIKELIHOOD_ADVERBS = _lex("possibly perhaps probably likely maybe conceivably potentially presumably")
-HEDGE_MODALS = _lex("may might could")
-PASSIVE_HEARSAY = _lex(
+LIKELIHOOD_ADVERBS = word_set("possibly perhaps probably likely maybe conceivably potentially presumably")
+HEDGE_MODALS = word_set("may might could")
+PASSIVE_HEARSAY = word_set(
     "say report believe think rumor rumour allege understand claim suggest know expect suspect estimate feel consider"
 )
-NEGATORS = _lex("not n't n’t never")
+NEGATORS = word_set("not n't n’t never")
 #: Verbs whose negation asserts emphatically ("didn't mince words", "never hesitated to say").
-LITOTES_LEMMAS = _lex("mince hesitate shy equivocate waver")
+LITOTES_LEMMAS = word_set("mince hesitate shy equivocate waver")
 #: Verb + particle or object idioms of the same kind ("didn't hold back", "didn't pull punches").
 LITOTES_PAIRS = frozenset({("hold", "back"), ("pull", "punch"), ("pull", "punches")})
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import re
 
-
-def _lex(words: str) -> frozenset[str]:
-    return frozenset(words.split())
+from corroborate.words import word_set
 
 
 def _names(names: str) -> frozenset[str]:
@@ -50,29 +48,29 @@ OUTLETS: frozenset[str] = _names(
     "talking points memo|the blaze|townhall|voice of america|voa|washington monthly|zero hedge"
 )
 # Gazetteer entries that are also ordinary words: matched only when capitalised in the text.
-CAPS_ONLY_OUTLETS: frozenset[str] = _lex(
+CAPS_ONLY_OUTLETS: frozenset[str] = word_set(
     "athletic atlantic bild dawn deadline economist express fortune fox guardian herald hill independent "
     "insider intercept journal metro mirror observer post ringer salon sky slate stat sun times variety "
     "vice wired blaze federalist"
 )
 # Last words of outlet names ("The Springfield Observer", "Acme News Service"): with a capitalised name
 # before them, the name is an outlet.
-OUTLET_NAME_WORDS: frozenset[str] = _lex(
+OUTLET_NAME_WORDS: frozenset[str] = word_set(
     "bulletin chronicle courier daily dispatch enquirer examiner gazette globe herald inquirer journal "
     "magazine mercury monitor newswire observer post press radio sentinel telegraph television times "
     "tribune tv weekly wire news"
 )
 # "... News Service", "... Press Agency", "... Broadcasting Corporation"
-OUTLET_NAME_PAIRS: frozenset[str] = _lex("news press media broadcasting broadcast television radio")
-OUTLET_NAME_TAILS: frozenset[str] = _lex("service agency network corporation company group")
+OUTLET_NAME_PAIRS: frozenset[str] = word_set("news press media broadcasting broadcast television radio")
+OUTLET_NAME_TAILS: frozenset[str] = word_set("service agency network corporation company group")
 # Modifiers that make an institution noun a news medium ("editorial boards", "news organizations").
-OUTLET_MODIFIERS: frozenset[str] = _lex("editorial news media")
+OUTLET_MODIFIERS: frozenset[str] = word_set("editorial news media")
 
-OUTLET_NOUNS: frozenset[str] = _lex(
+OUTLET_NOUNS: frozenset[str] = word_set(
     "broadcaster broadsheet channel magazine media network newspaper newsroom outlet paper press "
     "publication tabloid website"
 )
-DOCUMENT_NOUNS: frozenset[str] = _lex(
+DOCUMENT_NOUNS: frozenset[str] = word_set(
     "account ad advert advertisement affidavit agreement amendment analysis announcement answer "
     "article assessment audio audit average ballot banner bill blog book brief brochure budget bylaw "
     "cable caption census chart charter clip column comment commercial complaint constitution "
@@ -88,7 +86,7 @@ DOCUMENT_NOUNS: frozenset[str] = _lex(
     "story study submission subpoena suit survey table tally tape testimony text trailer transcript "
     "treaty tweet verdict video voicemail warrant webpage word"
 )
-ORG_NOUNS: frozenset[str] = _lex(
+ORG_NOUNS: frozenset[str] = word_set(
     "administration agency airline alliance army association authorities authority bank bloc board "
     "brand bureau bureaucracy cabinet camp campaign carrier caucus charity church city club coalition "
     "college commission committee company congress consortium corporation council country county "
@@ -100,30 +98,34 @@ ORG_NOUNS: frozenset[str] = _lex(
     "watchdog"
 )
 # Institution nouns that stay one body in the plural ("police said", "authorities said").
-ORG_PLURALS: frozenset[str] = _lex("police authorities")
+ORG_PLURALS: frozenset[str] = word_set("police authorities")
 # Speak on the record for a body: that body when it is named in the phrase, else an unnamed individual.
-SPOKES_NOUNS: frozenset[str] = _lex("spokesman spokesmen spokespeople spokesperson spokeswoman spokeswomen")
+SPOKES_NOUNS: frozenset[str] = word_set(
+    "spokesman spokesmen spokespeople spokesperson spokeswoman spokeswomen"
+)
 # Several unnamed people taken together, whatever the determiner ("the family", "the crowd").
-GROUP_NOUNS: frozenset[str] = _lex("audience crowd electorate family household populace population public")
+GROUP_NOUNS: frozenset[str] = word_set(
+    "audience crowd electorate family household populace population public"
+)
 # Collectives whose "of" phrase says what they are made of ("a group of doctors", "a chorus of critics").
-COLLECTIVE_NOUNS: frozenset[str] = _lex(
+COLLECTIVE_NOUNS: frozenset[str] = word_set(
     "array assortment band bunch cadre chorus coalition cohort collection contingent crowd gaggle group "
     "handful host legion number panel range series set slew team variety wave"
 )
 # Collectives of two or three: identified people when definite ("the pair of rivals").
-PAIR_NOUNS: frozenset[str] = _lex("pair duo trio couple")
+PAIR_NOUNS: frozenset[str] = word_set("pair duo trio couple")
 # Party members: a named party in the plural ("Republicans said"), a member in the singular.
-PARTY_WORDS: frozenset[str] = _lex(
+PARTY_WORDS: frozenset[str] = word_set(
     "communist conservative democrat dem green independent labour liberal libertarian nationalist "
     "progressive republican socialist tory tories unionist whig"
 )
 # Determiners and modifiers that pick out part of a party or nation ("some Republicans").
-SUBSET_WORDS: frozenset[str] = _lex(
+SUBSET_WORDS: frozenset[str] = word_set(
     "some many most several few other others fellow numerous various certain dozens hundreds thousands "
     "no two three four five six seven eight nine ten"
 )
 # Unnamed people whose identity is withheld: anonymous whatever the determiner.
-ANON_HEADS: frozenset[str] = _lex(
+ANON_HEADS: frozenset[str] = word_set(
     "acquaintance activist administrator adviser advisor advocate agent aide ally analyst anyone "
     "artist assistant associate attendee backer banker blogger bystander caller campaigner citizen "
     "colleague commenter confidant confidante constituent consultant consumer contact counterpart "
@@ -138,7 +140,7 @@ ANON_HEADS: frozenset[str] = _lex(
     "whistleblower witness worker youth"
 )
 # Identifiable when definite ("the president"), anonymous when indefinite ("a senator").
-ROLE_NOUNS: frozenset[str] = _lex(
+ROLE_NOUNS: frozenset[str] = word_set(
     "actor actress admiral ambassador anchor announcer attorney aunt author billionaire bishop boss "
     "boyfriend brother businessman businesswoman candidate ceo chair chairman chairwoman challenger "
     "chancellor chef chief coach cofounder columnist commentator commissioner congressman "
@@ -172,23 +174,23 @@ ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 # Private roles, not unique offices: identified only when the article names someone in the role
 # ("his lawyer" is anonymous unless the lawyer is named somewhere).
-PRIVATE_ROLES: frozenset[str] = _lex(
+PRIVATE_ROLES: frozenset[str] = word_set(
     "announcer attorney aunt boyfriend brother counsel cousin daughter father fiance fiancee girlfriend "
     "granddaughter grandfather grandmother grandson husband lawyer mother narrator nephew niece partner "
     "physician publicist sibling sister son spokesman spokesperson spokeswoman spouse stepdaughter "
     "stepfather stepmother stepson uncle widow widower wife"
 )
-GROUP_PRONOUNS: frozenset[str] = _lex(
+GROUP_PRONOUNS: frozenset[str] = word_set(
     "all both critics dozens everybody everyone few hundreds many most multiple nobody none numerous "
     "others several some supporters these those thousands various"
 )
-TITLES: frozenset[str] = _lex(
+TITLES: frozenset[str] = word_set(
     "ambassador attorney capt chairman chancellor chief col commissioner congressman congresswoman dame "
     "deputy director dr first former gen general gov governor judge justice king lady lord lt mayor "
     "minister miss mr mrs ms pope president prince princess prof queen rep representative rev saint "
     "secretary sen senator sgt sir speaker st vice"
 )
-ORG_NAME_WORDS: frozenset[str] = _lex(
+ORG_NAME_WORDS: frozenset[str] = word_set(
     "administration agency airlines alliance army assembly association authority bank board bureau "
     "cabinet campaign capital cdc center centre cia club co co. coalition commission committee company "
     "congress consulting corp corp. corporation council court department dhs dnc doj downing epa eu fbi "
@@ -198,18 +200,18 @@ ORG_NAME_WORDS: frozenset[str] = _lex(
     "plc police reserve rnc sec senate service services systems technologies trust un union university "
     "whitehall"
 )
-INDIVIDUAL_DETS: frozenset[str] = _lex("a an another any each either every neither one single that this")
-DEFINITE_DETS: frozenset[str] = _lex("the both these those this that")
-PERSON_PRONOUNS: frozenset[str] = _lex("he she him her his hers i me my mine himself herself")
-GROUP_PERSONAL: frozenset[str] = _lex("they them their theirs we us our ours themselves")
-IT_PRONOUNS: frozenset[str] = _lex("it its itself")
+INDIVIDUAL_DETS: frozenset[str] = word_set("a an another any each either every neither one single that this")
+DEFINITE_DETS: frozenset[str] = word_set("the both these those this that")
+PERSON_PRONOUNS: frozenset[str] = word_set("he she him her his hers i me my mine himself herself")
+GROUP_PERSONAL: frozenset[str] = word_set("they them their theirs we us our ours themselves")
+IT_PRONOUNS: frozenset[str] = word_set("it its itself")
 # Pronouns for the members of an earlier plural mention ("each said", "both said").
-DISTRIBUTIVE_PRONOUNS: frozenset[str] = _lex("each both either neither")
-RELATIVE_PRONOUNS = _lex("who which that whom")
-NUMBER_WORDS = _lex(
+DISTRIBUTIVE_PRONOUNS: frozenset[str] = word_set("each both either neither")
+RELATIVE_PRONOUNS = word_set("who which that whom")
+NUMBER_WORDS = word_set(
     "two three four five six seven eight nine ten dozen several multiple many numerous some few various both"
 )
-PARTITIVES = _lex(
+PARTITIVES = word_set(
     "all both dozen dozens each few fraction half handful hundreds majority many millions minority most "
     "none number one percent percentage plurality portion proportion quarter several share some third "
     "thousands"

@@ -9,11 +9,7 @@ reporting verb the parser took for a noun ("Sources close to the prince claim he
 from __future__ import annotations
 
 from corroborate.attribution.quotes import CLOSE_QUOTES, OPEN_QUOTES, Quotations, doc_text, in_paragraph
-
-
-def _lex(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
+from corroborate.words import word_set
 
 _NP_EXCLUDE = frozenset({"relcl", "acl", "advcl"})
 _LEAD_STRIP = frozenset({",", ";", ":", "-", "–", "—", "and", "but", "so"})
@@ -142,11 +138,11 @@ def adverb_rule(doc, tok, quotes: Quotations) -> Found | None:
     return None if content is None else Found(None, char_range(doc, tok.i, tok.i), content)
 
 
-_RESCUE_WORDS = _lex(
+_RESCUE_WORDS = word_set(
     "claim claims say says warn warns insist insists argue argues believe believes suggest "
     "suggests fear fears report reports"
 )
-_CLAUSE_OPENERS = _lex("he she they it we i that the a an this these those there")
+_CLAUSE_OPENERS = word_set("he she they it we i that the a an this these those there")
 
 
 def verbless_rule(doc, sent, quotes: Quotations) -> Found | None:

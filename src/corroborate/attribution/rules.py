@@ -61,17 +61,14 @@ from corroborate.attribution.quotes import (
 )
 from corroborate.attribution.source_kinds import classify_source_kind, find_channel, outlet_match
 from corroborate.types import Attribution, Span
+from corroborate.words import word_set
 
 EXTRACTOR_VERSION = "rules@1"
 
 
-def _lex(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
 # Reporting verbs that take a clause, a quotation or (some of them) an object as content.
 CUE_LEMMAS: frozenset[str] = (
-    _lex("""say tell claim report add note warn argue insist confirm deny believe suggest describe announce
+    word_set("""say tell claim report add note warn argue insist confirm deny believe suggest describe announce
     explain write tweet post state acknowledge admit allege assert contend predict reveal learn think fear
     caution stress emphasize emphasise maintain promise vow reply respond recall concede complain agree
     indicate conclude estimate speculate suspect testify declare disclose observe point mention remark
@@ -80,23 +77,24 @@ CUE_LEMMAS: frozenset[str] = (
     insinuate contest affirm aver allege acknowledge complain muse opine posit reckon charge
     continue ask joke quip exclaim shout whisper sigh laugh""")
 )
-QUOTE_ONLY_LEMMAS: frozenset[str] = _lex("continue ask joke quip exclaim shout whisper sigh laugh")
-CLAUSE_ONLY_LEMMAS: frozenset[str] = _lex("find show think fear feel learn agree")
+QUOTE_ONLY_LEMMAS: frozenset[str] = word_set("continue ask joke quip exclaim shout whisper sigh laugh")
+CLAUSE_ONLY_LEMMAS: frozenset[str] = word_set("find show think fear feel learn agree")
 OBJECT_CONTENT_LEMMAS: frozenset[str] = (
-    _lex("""announce confirm deny reject dismiss reveal report acknowledge admit disclose dispute predict estimate
+    word_set("""announce confirm deny reject dismiss reveal report acknowledge admit disclose dispute predict estimate
     concede refute rebut forecast promise pledge allege contest reiterate""")
 )
-XCOMP_CONTENT_LEMMAS: frozenset[str] = _lex("claim promise vow pledge threaten tell deny admit")
-AS_CONTENT_LEMMAS: frozenset[str] = _lex("describe characterize characterise portray depict")
-NAMING_LEMMAS: frozenset[str] = _lex("brand label call dub")
-PASSIVE_CUE_LEMMAS: frozenset[str] = _lex(
+XCOMP_CONTENT_LEMMAS: frozenset[str] = word_set("claim promise vow pledge threaten tell deny admit")
+AS_CONTENT_LEMMAS: frozenset[str] = word_set("describe characterize characterise portray depict")
+NAMING_LEMMAS: frozenset[str] = word_set("brand label call dub")
+PASSIVE_CUE_LEMMAS: frozenset[str] = word_set(
     "say report believe think rumor rumour allege understand claim tell"
 )
 _VERB_GATE = CUE_LEMMAS | PASSIVE_CUE_LEMMAS | {"quote"}
 ADVERB_CUES: frozenset[str] = frozenset({"reportedly", "allegedly", "purportedly", "reputedly", "supposedly"})
 REFUSAL_LEMMAS: frozenset[str] = frozenset({"refuse", "decline"})
-NON_SOURCES: frozenset[str] = _lex("anyone anybody nobody everyone everybody whoever you none")
+NON_SOURCES: frozenset[str] = word_set("anyone anybody nobody everyone everybody whoever you none")
 _INHERIT_DEPS = frozenset({"advcl", "xcomp", "conj", "pcomp", "prep", "dep"})
+_SUBJECT_HOPS = 4  # heads climbed through _INHERIT_DEPS from a reporting verb in search of its subject
 _GAP_SPLIT = re.compile(r"[ \t]*,[ \t]*")
 
 
@@ -157,7 +155,7 @@ def _subject(tok):
 def _source_of(doc, verb):
     """The source token of a reporting verb: its subject, or that of the verb it hangs from."""
     cur = verb
-    for _ in range(4):
+    for _ in range(_SUBJECT_HOPS):
         subj = _subject(cur)
         if subj is not None:
             if subj.lower_ in ("who", "that", "which") and cur.dep_ == "relcl":

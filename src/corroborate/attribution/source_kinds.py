@@ -65,6 +65,7 @@ from corroborate.attribution.source_phrases import (
     outlet_match,
 )
 from corroborate.types import SourceKind, Span
+from corroborate.words import word_set
 
 # the word lists and the phrase reader are re-exported for callers of this module
 __all__ = [
@@ -91,18 +92,15 @@ __all__ = [
 ]
 
 
-def _lex(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
 _INDIVIDUAL_KINDS = ("person", "anonymous_individual")
 _GROUP_KINDS = ("anonymous_group", "organization", "outlet")
 _IT_KINDS = ("organization", "outlet", "document")
 _STRAY_ROOT_DEPS = frozenset({"nummod", "det", "case", "ccomp", "poss", "amod"})
+_ANTECEDENT_LOOKBACK = 3000  # characters a pronoun looks back for its antecedent: a few paragraphs
 
-_CHANNEL_NOUNS = _lex("""interview statement remarks comments conversation appearance call podcast show broadcast article
+_CHANNEL_NOUNS = word_set("""interview statement remarks comments conversation appearance call podcast show broadcast article
     op-ed piece column letter email interviews message post""")
-_CHANNEL_VERBS = _lex("speak talk tell write say give")
+_CHANNEL_VERBS = word_set("speak talk tell write say give")
 
 
 def _channel_candidates(tok, depth: int = 0):
@@ -184,7 +182,7 @@ def _resolve_pronoun(
         return kind in wanted and not (kind == "person" and plural) or several and plural and kind == "person"
 
     i = bisect_left(starts, pron.idx) - 1
-    floor = pron.idx - 3000  # do not reach back further than a few paragraphs
+    floor = pron.idx - _ANTECEDENT_LOOKBACK
     pron_sent = pron.sent.start
     while i >= 0 and starts[i] >= floor:
         kind, sent_start, is_subject, _ = info[i]

@@ -49,6 +49,7 @@ _SMALL_WORDS = frozenset({"of", "the", "and", "for", "&", "on", "in"})
 _PEOPLE_HEADS = ROLE_NOUNS | ANON_HEADS | SPOKES_NOUNS | PRIVATE_ROLES
 _INDIVIDUAL_PARTS = frozenset({"one", "each", "either", "neither"})
 _INDEFINITE_PEOPLE = frozenset({"one", "someone", "somebody", "anyone"})
+_ACRONYM_MIN_LEN, _ACRONYM_MAX_LEN = 2, 5  # an all-capitals name this long is an acronym (FBI, NATO, OPEC)
 
 
 def _norm(text: str) -> str:
@@ -172,7 +173,12 @@ def _named_kind(doc, head, toks) -> SourceKind:
     if head.ent_type_ == "NORP" or (head.ent_type_ == "" and _is_plural(head) and head.text.endswith("s")):
         return _people_name_kind(head)
     names = [t for t in chain if t.pos_ == "PROPN"]
-    if head.text.isupper() and 2 <= len(head.text) <= 5 and head.ent_type_ != "PERSON" and len(names) == 1:
+    if (
+        head.text.isupper()
+        and _ACRONYM_MIN_LEN <= len(head.text) <= _ACRONYM_MAX_LEN
+        and head.ent_type_ != "PERSON"
+        and len(names) == 1
+    ):
         return _acronym_kind(doc, head)  # acronyms: FBI, NATO, OPEC
     vote = _ner_votes(doc).get(head.text)
     if vote is not None:

@@ -23,9 +23,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from corroborate.analysis.modes import DEFAULT_MODE
 from corroborate.errors import CorroborateError, UsageError
 from corroborate.types import (
-    DEFAULT_MODE,
     Analysis,
     Article,
     Attribution,
@@ -203,7 +203,7 @@ def _fact_rows(analysis: Analysis) -> list[tuple]:
 
 
 def _error_record(file_index: int, record_index: int, origin: str, stage: str, exc: BaseException) -> tuple:
-    from corroborate.app.runner import failure_reason
+    from corroborate.app.ingest import failure_reason
 
     if isinstance(exc, CorroborateError):
         reason = failure_reason(origin, exc)
@@ -228,7 +228,7 @@ def _warm_up(mode: str) -> None:
 
 
 def _analyse(pending: list[tuple[int, int, Any]], mode: str) -> Iterator[tuple]:
-    from corroborate.app.runner import analyze_batch
+    from corroborate.analysis.pipeline import analyze_batch
 
     analyses = analyze_batch([item.article for _, _, item in pending], mode)
     for (file_index, record_index, item), analysis in zip(pending, analyses, strict=True):
@@ -263,7 +263,8 @@ def analyze_partition(
     Nothing here raises for a bad record; only a missing model (``ModelError``) stops the task.
     """
     from corroborate.errors import IngestError
-    from corroborate.ingest.files import IngestFailure, iter_inputs
+    from corroborate.ingest.inputs import iter_inputs
+    from corroborate.ingest.records import IngestFailure
 
     _warm_up(mode)
     pending: list[tuple[int, int, Any]] = []

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from corroborate.analysis.modes import DEFAULT_MODE, mode_named
 from corroborate.batch.io import (
     SPARK_HINT,
     STAGE_DUPLICATE,
@@ -38,7 +39,6 @@ from corroborate.batch.io import (
     record_ddl,
 )
 from corroborate.errors import CorroborateError, UsageError
-from corroborate.types import DEFAULT_MODE, MODES
 
 __all__ = ["BatchResult", "BatchFailed", "SparkUnavailable", "expand_inputs", "load_batch", "run_batch"]
 
@@ -71,7 +71,9 @@ def expand_inputs(pattern: str) -> list[tuple[str, str | None]]:
     directory could not be read. ``**`` matches across directories; a matched directory is expanded
     the way ``corroborate ingest`` walks one, and ``NAME.meta.json`` sidecars are left to their article.
     Raises UsageError when nothing matches."""
-    from corroborate.ingest.files import SIDECAR_SUFFIX, IngestFailure, article_files
+    from corroborate.ingest.files import SIDECAR_SUFFIX
+    from corroborate.ingest.inputs import article_files
+    from corroborate.ingest.records import IngestFailure
 
     matches = sorted(glob.glob(os.path.expanduser(pattern), recursive=True))
     if not matches:
@@ -264,8 +266,7 @@ def run_batch(
     ``master`` and stopped at the end. ``partitions`` defaults to 4 tasks per core, at most one per file.
     Raises UsageError (bad glob, existing output, unknown mode), SparkUnavailable, BatchFailed.
     """
-    if mode not in MODES:
-        raise UsageError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}", input_name="--mode")
+    mode_named(mode)  # a UsageError for an unknown mode
     if partitions is not None and partitions < 1:
         raise UsageError("must be at least 1", input_name="--partitions")
     check_output(output, overwrite)

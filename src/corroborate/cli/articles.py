@@ -8,21 +8,19 @@ from typing import Annotated
 
 import typer
 
+from corroborate.app.ingest import check_url_default, ingest_items, reprocess_store
 from corroborate.app.runner import (
     EXIT_FAILED,
     EXIT_OK,
     Progress,
     attribution_lines,
-    check_url_default,
     exit_code,
-    ingest_items,
-    reprocess_store,
 )
 from corroborate.cli.common import (
+    DEFAULT_MODE_CHOICE,
     AllowHostOption,
     DbOption,
     LinesFormat,
-    Mode,
     ModeOption,
     QuietOption,
     ReportFormat,
@@ -63,15 +61,17 @@ def ingest(
             help="URL for the one article that does not give its own (usage error if several would get it).",
         ),
     ] = None,
-    mode: ModeOption = Mode.accurate,
+    mode: ModeOption = DEFAULT_MODE_CHOICE,
     allow_host: AllowHostOption = None,
     workers: WorkersOption = 1,
     quiet: QuietOption = False,
 ) -> None:
     """Read articles, analyse their sourcing and store them (already stored ones are left alone)."""
     from corroborate.analysis.pipeline import parse_published
-    from corroborate.ingest.files import Defaults, iter_inputs
-    from corroborate.store.articles import open_store, resolve_db_url
+    from corroborate.ingest.inputs import iter_inputs
+    from corroborate.ingest.records import Defaults
+    from corroborate.store.articles import open_store
+    from corroborate.store.database import resolve_db_url
 
     with _errors():
         try:
@@ -157,7 +157,7 @@ def reprocess(
     all_: Annotated[
         bool, typer.Option("--all", help="Re-analyse every article, not only those from an older extractor.")
     ] = False,
-    mode: ModeOption = Mode.accurate,
+    mode: ModeOption = DEFAULT_MODE_CHOICE,
     quiet: QuietOption = False,
 ) -> None:
     """Re-analyse stored articles analysed by another extractor version (all with --all)."""
@@ -188,7 +188,7 @@ def reprocess(
 def attributions(
     paths: Annotated[list[str], typer.Argument(metavar="PATH", help="UTF-8 text files.", show_default=False)],
     fmt: Annotated[LinesFormat, typer.Option("--format", "-f", help="Output format.")] = LinesFormat.jsonl,
-    mode: ModeOption = Mode.accurate,
+    mode: ModeOption = DEFAULT_MODE_CHOICE,
     quiet: QuietOption = False,
 ) -> None:
     """Print the attributions of each text file as one JSON line (no database).

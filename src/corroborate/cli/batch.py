@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from corroborate.app.runner import exit_code
-from corroborate.cli.common import Mode, ModeOption, _errors, _say, command
+from corroborate.cli.common import DEFAULT_MODE_CHOICE, ModeOption, _errors, _say, command
 
 
 @command()
@@ -34,7 +34,7 @@ def batch(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Replace an existing output folder.")
     ] = False,
-    mode: ModeOption = Mode.accurate,
+    mode: ModeOption = DEFAULT_MODE_CHOICE,
     partitions: Annotated[
         int | None,
         typer.Option(

@@ -13,11 +13,13 @@ from typing import Annotated, Any
 import click
 import typer
 
+from corroborate.analysis.modes import DEFAULT_MODE, MODES
 from corroborate.app.runner import (
     EXIT_FAILED,
     EXIT_USAGE,
 )
 from corroborate.errors import CorroborateError, UsageError
+from corroborate.report.render import REPORT_FORMATS
 
 log = logging.getLogger("corroborate")
 
@@ -35,33 +37,22 @@ def command(**kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]
     return register
 
 
-class ReportFormat(StrEnum):
-    md = "md"
-    json = "json"
-    html = "html"
-    csv = "csv"
+ReportFormat = StrEnum("ReportFormat", {name: name for name in REPORT_FORMATS})
 
 
 class LinesFormat(StrEnum):
     jsonl = "jsonl"
 
 
-class Mode(StrEnum):
-    accurate = "accurate"
-    fast = "fast"
-    encoder = "encoder"
-    large = "large"
-
+Mode = StrEnum("Mode", {name: name for name in MODES})
+"""The --mode choices: the names of the registered extraction modes (``analysis.modes.MODES``)."""
+DEFAULT_MODE_CHOICE = Mode(DEFAULT_MODE)
 
 ModeOption = Annotated[
     Mode,
     typer.Option(
         "--mode",
-        help=(
-            "Attribution extractor: accurate (CRF model trained on PolNeAR), fast (dependency rules) "
-            "encoder (fine-tuned MiniLM; needs the encoder extra) "
-            "or large (MPNet-base with LoRA; needs the large extra; slowest, most accurate)."
-        ),
+        help="Attribution extractor: " + ", ".join(f"{m.name} ({m.summary})" for m in MODES.values()) + ".",
     ),
 ]
 

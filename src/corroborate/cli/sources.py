@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from corroborate.cli.common import AllowHostOption, DbOption, Mode, ModeOption, _errors, _say, command
+from corroborate.cli.common import (
+    DEFAULT_MODE_CHOICE,
+    AllowHostOption,
+    DbOption,
+    ModeOption,
+    _errors,
+    _say,
+    command,
+)
 from corroborate.errors import UsageError
 
 
@@ -31,7 +39,7 @@ def watch(
             "--quiet", "-q", help="No progress bars or per-feed lines (failures are still reported)."
         ),
     ] = False,
-    mode: ModeOption = Mode.accurate,
+    mode: ModeOption = DEFAULT_MODE_CHOICE,
 ) -> None:
     """Poll RSS/Atom feeds and store their new articles, every --interval seconds (Ctrl-C stops) or --once.
 
@@ -40,7 +48,8 @@ def watch(
     """
     from corroborate.app.feeds import Watcher, watch_exit_code
     from corroborate.ingest.fetch import Fetcher, is_web_url
-    from corroborate.store.articles import open_store, resolve_db_url
+    from corroborate.store.articles import open_store
+    from corroborate.store.database import resolve_db_url
 
     with _errors():
         for feed in feeds:

@@ -42,7 +42,7 @@ def stories(
 ) -> None:
     """List every story (one-article stories included) with its articles and claims."""
     from corroborate.app.stories import group_pending, load_stories
-    from corroborate.report.render import md_escape
+    from corroborate.report.common import md_escape
     from corroborate.store.articles import open_store
 
     with _errors():
@@ -145,7 +145,7 @@ def _facts_csv(rows: list[dict]) -> str:
 
 
 def _facts_md(rows: list[dict], conflicts) -> str:
-    from corroborate.report.render import md_escape
+    from corroborate.report.common import md_escape
 
     lines = [f"# Facts ({len(rows)})", "", "| article | kind | text | value | unit | window | quantity |"]
     lines.append("| --- | --- | --- | --- | --- | --- | --- |")

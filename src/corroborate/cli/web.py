@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from corroborate.cli.common import DbOption, Mode, ModeOption, _errors, _say, command
+from corroborate.cli.common import DEFAULT_MODE_CHOICE, DbOption, ModeOption, _errors, _say, command
 
 
 @command()
@@ -14,7 +14,7 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(metavar="HOST", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(metavar="PORT", min=0, max=65535, help="Port to listen on.")] = 8000,
-    mode: ModeOption = Mode.accurate,
+    mode: ModeOption = DEFAULT_MODE_CHOICE,
 ) -> None:
     """Serve the web app and the JSON API (/api/v1) over the database.
 

@@ -19,6 +19,7 @@ predictions (:mod:`corroborate.corroboration.predictions`) and a timeline. Pure 
   Model stances have no evidence span; they are shown but never change a status.
 
 Sources, independence, status and sourcing: :mod:`corroborate.corroboration.sources`.
+The story members, claims and claim sources are defined in :mod:`corroborate.corroboration.model`.
 """
 
 from __future__ import annotations
@@ -30,46 +31,29 @@ from typing import Any
 
 from corroborate.corroboration import claims as claims_mod
 from corroborate.corroboration.claims import ClaimGroup, Mention
+from corroborate.corroboration.model import Claim, ClaimSource, StoryMember
+from corroborate.corroboration.predictions import find_predictions
 from corroborate.corroboration.relay import RelayEdge, RelayLink, aggregate, outlet_key, relay_edges
 from corroborate.corroboration.sources import (
-    SOURCINGS,
-    STATUSES,
-    ClaimSource,
     SourceContext,
     claim_sources,
     claim_sourcing,
     claim_status,
     claim_summary,
     contrary_mentions,
-    is_named,
 )
-from corroborate.types import Analysis, Fact
+from corroborate.types import Fact, format_iso_date
 
 __all__ = [
-    "SOURCINGS",
-    "STATUSES",
-    "Claim",
-    "ClaimSource",
     "StoryArticle",
-    "StoryMember",
     "StoryReport",
     "TimelineEntry",
     "build_story",
-    "is_named",
 ]
 
 
 StanceFn = Callable[[Sequence[tuple[str, str]]], list[str]]
 _MODEL_LABELS = {"agree": "supports", "disagree": "refutes", "discuss": "discusses"}
-
-
-@dataclass(frozen=True, slots=True)
-class StoryMember:
-    """One article of a story: its store id, analysis and the id of the article it copies, if any."""
-
-    article_id: int
-    analysis: Analysis
-    copy_of: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,45 +71,8 @@ class StoryArticle:
             "url": self.url,
             "outlet": self.outlet,
             "title": self.title,
-            "published": _iso(self.published),
+            "published": format_iso_date(self.published),
             "copy_of": self.copy_of,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    id: str
-    text: str
-    kind: str
-    mentions: tuple[Mention, ...]
-    sources: tuple[ClaimSource, ...]
-    stances: tuple[tuple[int, str], ...]  # (article id, stance), every member
-    stance_basis: tuple[
-        tuple[int, str], ...
-    ]  # (article id, "own_voice"|"attribution"|"denial"|"model"|"none")
-    status: str
-    sourcing: str
-    outlets: int
-    counts: tuple[tuple[str, int], ...]
-    summary: str
-
-    def stance_of(self, article_id: int) -> str:
-        return dict(self.stances).get(article_id, "unrelated")
-
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "text": self.text,
-            "kind": self.kind,
-            "status": self.status,
-            "sourcing": self.sourcing,
-            "outlets": self.outlets,
-            "summary": self.summary,
-            "counts": dict(self.counts),
-            "mentions": [m.to_dict() for m in self.mentions],
-            "sources": [s.to_dict() for s in self.sources],
-            "stances": {str(a): s for a, s in self.stances},
-            "stance_basis": {str(a): b for a, b in self.stance_basis},
         }
 
 
@@ -142,7 +89,7 @@ class TimelineEntry:
     def to_dict(self) -> dict:
         return {
             "date": self.date.isoformat(),
-            "end": _iso(self.end),
+            "end": format_iso_date(self.end),
             "kind": self.kind,
             "article_id": self.article_id,
             "label": self.label,
@@ -173,8 +120,8 @@ class StoryReport:
         return {
             "id": self.id,
             "title": self.title,
-            "first_published": _iso(self.first_published),
-            "last_published": _iso(self.last_published),
+            "first_published": format_iso_date(self.first_published),
+            "last_published": format_iso_date(self.last_published),
             "articles": [a.to_dict() for a in self.articles],
             "claims": [c.to_dict() for c in self.claims],
             "relays": [r.to_dict() for r in self.relays],
@@ -183,10 +130,6 @@ class StoryReport:
             "predictions": [p.to_dict() for p in self.predictions],
             "timeline": [t.to_dict() for t in self.timeline],
         }
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
 
 
 # --------------------------------------------------------------------------- the story
@@ -311,8 +254,6 @@ def build_story(
     (a callable like ``stance.predict_stances``; None: rules only). ``today`` decides which predictions
     are overdue; by default the story's last published date (a historical corpus is judged as of then).
     """
-    from corroborate.corroboration.predictions import find_predictions
-
     ordered = sorted(members, key=_order_key)
     by_id = {m.article_id: m for m in ordered}
     order = [m.article_id for m in ordered]

@@ -13,17 +13,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from corroborate.words import word_set
+
 CONCEPT_WEIGHT = 3.0
 NAME_WEIGHT = 2.0
 WORD_WEIGHT = 1.0
 # --------------------------------------------------------------------------- normalisation
 
 
-def _lex(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-_STOP = _lex("""a about above across after again against ago all almost along already also although always am among an
+_STOP = word_set("""a about above across after again against ago all almost along already also although always am among an
     and another any anyone anything are around as at be became because become been before being below
     between both but by can cannot could did do does doing done down during each either else even ever
     every few for from further had has have having he her here hers herself him himself his how however i
@@ -38,13 +36,13 @@ _STOP = _lex("""a about above across after again against ago all almost along al
     describe described suggest suggested believe believed insist insisted allege alleged announce
     announced explain explained state stated well like get got make made go going gone come came take took
     way thing things lot time year years day days week weeks month months today yesterday""")
-_MONTHS = _lex(
+_MONTHS = word_set(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday"
 )
 _IRREGULAR = dict(
     pair.split(":")
-    for pair in _lex(
+    for pair in word_set(
         "left:leav withdrew:withdraw withdrawn:withdraw fell:fall fallen:fall rose:rise risen:rise won:win "
         "lost:lose died:die dead:die stood:stand went:go ran:run sold:sell bought:buy spent:spend paid:pay "
         "stayed:stay kept:keep hired:hire fired:fire quit:quit quitting:quit"
@@ -116,7 +114,7 @@ for _concept, _entries in EVENT_CONCEPTS.items():
             _PAIRS[(_parts[0], _parts[1])] = _concept
 
 _TOKEN = re.compile(r"[A-Za-z]+(?:['\u2019.\-][A-Za-z]+)*(?:['\u2019]s)?|\d+(?:[.,]\d+)*%?")
-_DETERMINERS = _lex("the a an his her their its our my your this that these those")
+_DETERMINERS = word_set("the a an his her their its our my your this that these those")
 _NEG = re.compile(r"\b(?:not|never|no longer)\b|n['\u2019]t\b", re.I)
 _HEDGE = re.compile(
     r"\b(?:may|might|could|reportedly|allegedly|apparently|purportedly|possibly|perhaps|probably|likely|"

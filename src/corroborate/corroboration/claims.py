@@ -85,6 +85,7 @@ MERGE_THRESHOLD = 0.5
 #: are scaled so that it merges at this cosine instead.
 FACTUAL_THRESHOLD = 0.7
 MIN_CONTENT_WEIGHT = 2.0  # "his comments", "that": fragments, not claims ("to resign" is one)
+SHOWABLE_WEIGHT = 4.0  # a mention with less term weight ("to resign") is too bare to show its claim
 
 MentionKind = str  # "headline" | "attributed" | "factual"
 # --------------------------------------------------------------------------- mentions
@@ -349,7 +350,7 @@ def _representative(
     if len(members) == 1:
         return 0
     weight = [sum(vectors[i].values()) for i in members]
-    pool = [p for p in range(len(members)) if weight[p] >= 4.0] or list(range(len(members)))
+    pool = [p for p in range(len(members)) if weight[p] >= SHOWABLE_WEIGHT] or list(range(len(members)))
     headlines = [p for p in pool if chosen[p].kind == "headline" and not chosen[p].hedged]
     pool = headlines or pool
 

@@ -23,18 +23,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from corroborate.corroboration import claims as claims_mod
+from corroborate.corroboration.model import Claim, StoryMember
 from corroborate.types import Fact
-
-if TYPE_CHECKING:
-    from corroborate.corroboration.build import Claim, StoryMember
-
-
-def _lex(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
+from corroborate.words import word_set
 
 _FUTURE = re.compile(
     r"\b(?:will|won't|would|wouldn't|shall|is expected to|are expected to|expected to|(?<!his )(?<!her )(?<!its )(?<!the )(?<!their )plans? to|planning to|"
@@ -54,7 +47,10 @@ HORIZONS: tuple[tuple[re.Pattern, int], ...] = (
 _PAST_AUX = re.compile(r"^(?:has|have|had|was|were|is|are|been)$", re.I)
 _MODAL = re.compile(r"^(?:will|would|could|may|might|should|can|to|if|whether|must|shall)$", re.I)
 _NEGATOR = re.compile(r"^(?:not|never|no)$|n['\u2019]t$", re.I)
-_PAST_FORMS = _lex("left quit withdrew stood went fell rose won lost died resigned")
+_PAST_FORMS = word_set("left quit withdrew stood went fell rose won lost died resigned")
+_NEGATION_SCOPE = 4  # words before an event word in which a negator reverses it ("did not step down")
+_MODAL_SCOPE = 3  # words before an event word in which a modal makes it no outcome ("could leave")
+_PAST_AUX_SCOPE = 2  # words before an event word in which an auxiliary puts it in the past ("has left")
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,18 +236,18 @@ def _judge(toks: Sequence[claims_mod.Token], events: set[str]) -> str | None:
         if not (tok.term and tok.term.startswith("c:")):
             continue
         concept = tok.term[2:]
-        before = [t.surface for t in toks[max(0, i - 4) : i]]
+        before = [t.surface for t in toks[max(0, i - _NEGATION_SCOPE) : i]]
         negated = any(_NEGATOR.search(w) for w in before)
         if concept in events:
             if negated:
                 return "failed"
-            if any(_MODAL.match(w) for w in before[-3:]):
+            if any(_MODAL.match(w) for w in before[-_MODAL_SCOPE:]):
                 continue
             surface = tok.surface.lower()
             if (
                 surface in _PAST_FORMS
                 or surface.endswith("ed")
-                or any(_PAST_AUX.match(w) for w in before[-2:])
+                or any(_PAST_AUX.match(w) for w in before[-_PAST_AUX_SCOPE:])
             ):
                 return "fulfilled"
         elif any(claims_mod.OPPOSITE_CONCEPTS.get(e) == concept for e in events) and not negated:

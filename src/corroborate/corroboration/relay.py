@@ -17,13 +17,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from corroborate.attribution.lexicon import OUTLETS
+from corroborate.corroboration.model import StoryMember
 from corroborate.types import Span
-
-if TYPE_CHECKING:
-    from corroborate.corroboration.build import StoryMember
 
 UNKNOWN_OUTLET = "(unknown outlet)"
 

@@ -24,21 +24,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from corroborate.attribution.lexicon import OUTLETS
 from corroborate.corroboration import claims as claims_mod
 from corroborate.corroboration.claims import ClaimGroup, Mention
+from corroborate.corroboration.model import ClaimSource, StoryMember
 from corroborate.corroboration.relay import outlet_key
 from corroborate.types import ANONYMOUS_KINDS, Attribution
-
-if TYPE_CHECKING:
-    from corroborate.corroboration.build import StoryMember
-
-
-def _lex(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
+from corroborate.words import word_set
 
 STATUSES: tuple[str, ...] = (
     "denied",
@@ -54,61 +47,16 @@ _DENIAL = re.compile(
     r"disavow\w*|repudiat\w*|disown\w*|debunk\w*|retract\w*|false|untrue|fake news)\b",
     re.I,
 )
-_TITLES = _lex(
+_TITLES = word_set(
     "president vice secretary senator sen rep representative gov governor mayor minister prime chancellor "
     "mr mrs ms dr ceo chairman chair judge justice general gen spokesman spokeswoman spokesperson former"
 )
-_QUANTIFIERS = _lex(
+_QUANTIFIERS = word_set(
     "a an the one two three four five six several some many multiple numerous few various other others "
     "of two-thirds dozens hundreds"
 )
-_DEFINITE = _lex("the this that these those his her its their our my")
+_DEFINITE = word_set("the this that these those his her its their our my")
 _HEAD_CUT = re.compile(r",|\s(?:who|that|which|whose|speaking|describing|saying|familiar|with knowledge)\b")
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimSource:
-    """One source of a claim in one article. ``own_voice``: the article's outlet states it itself
-    (``text`` is then the outlet name). ``key`` identifies independent sources."""
-
-    article_id: int
-    text: str
-    kind: str
-    named: bool
-    via: str | None
-    certainty: str
-    role: str  # "asserts" | "hedges" | "denies" | "withholds"
-    start: int
-    end: int
-    field: str = "text"
-    own_voice: bool = False
-    key: str = ""
-
-    @property
-    def backs(self) -> bool:
-        """Puts its weight behind the claim (an outlet hedging in its own voice does not)."""
-        return self.role == "asserts" or (self.role == "hedges" and not self.own_voice)
-
-    @property
-    def on_record(self) -> bool:
-        """A named person, organisation or identified document (outlets relay; they are not on record)."""
-        return self.named and not self.own_voice and self.kind in ("person", "organization", "document")
-
-    def to_dict(self) -> dict:
-        return {
-            "article_id": self.article_id,
-            "text": self.text,
-            "kind": self.kind,
-            "named": self.named,
-            "via": self.via,
-            "certainty": self.certainty,
-            "role": self.role,
-            "own_voice": self.own_voice,
-            "field": self.field,
-            "start": self.start,
-            "end": self.end,
-            "independent_key": self.key,
-        }
 
 
 def _head(text: str) -> str:
@@ -171,6 +119,7 @@ def _role(att: Attribution, contrary: bool) -> str:
 
 
 _NEGATOR = re.compile(r"^(?:not|never|no)$|n['\u2019]t$", re.I)
+_NEGATION_SCOPE = 3  # words before a key term in which a negator negates the mention ("will not resign")
 
 
 def _negates(mention: Mention, keys: set[str], vocabulary: claims_mod.Vocabulary) -> bool:
@@ -178,7 +127,9 @@ def _negates(mention: Mention, keys: set[str], vocabulary: claims_mod.Vocabulary
     within three words ("will not resign"); a negation elsewhere in a long quote does not count."""
     toks = claims_mod.tokens(mention.core or mention.text, vocabulary)
     for i, tok in enumerate(toks):
-        if tok.term in keys and any(_NEGATOR.search(t.surface) for t in toks[max(0, i - 3) : i]):
+        if tok.term in keys and any(
+            _NEGATOR.search(t.surface) for t in toks[max(0, i - _NEGATION_SCOPE) : i]
+        ):
             return True
     return False
 

@@ -51,6 +51,7 @@ __all__ = [
 STANCES = ("supports", "refutes", "discusses", "unrelated")
 MODEL_VERSION = "fnc1-mlp@1"
 CHUNK = 256  # pairs turned into one dense feature block at a time (about 10 MB with 5,000 terms a side)
+_CLAIM_CACHE = 4 * CHUNK  # prepared claims kept across chunks before the cache is emptied
 _ARRAYS = ("idf", "mean", "scale", "w1", "b1", "w2", "b2")
 
 
@@ -162,7 +163,7 @@ def probability_matrix(pairs: Sequence[tuple[str, str]], model: StanceModel | No
         prepared = []
         for claim, text in chunk:
             if claim not in claims:
-                if len(claims) >= 4 * CHUNK:
+                if len(claims) >= _CLAIM_CACHE:
                     claims.clear()
                 claims[claim] = prepare(claim, model.vocab, body=False)
             if text not in texts:

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from corroborate.words import word_set
+
 __all__ = [
     "HAND_FEATURES",
     "Prepared",
@@ -39,15 +41,12 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 INTRO_TOKENS = 80  # the text's "opening": its first sentences, up to this many tokens
+INTRO_SENTENCES = 3  # the opening's tokens as a hand feature: at most its first three sentences
 CLAIM_SENTENCE_SHARE = 0.3  # a sentence that repeats this share of the claim's content words is "on claim"
 PREFIX = 5  # content words are also compared by their first letters (a cheap stemmer)
 
 
-def _lex(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-STOP_WORDS = _lex(
+STOP_WORDS = word_set(
     "a an the and or but if then than so as of at by for from in into on onto to with without about "
     "over under after before between through during up down out off again further once here there "
     "when where why how all any both each few more most other some such only own same too very can "
@@ -56,29 +55,29 @@ STOP_WORDS = _lex(
     "those would could also says said say s t it's he's she's that's there's they're we're i'm"
 )
 # Words that call a claim false (the main signal of FNC-1's "disagree").
-REFUTE_WORDS = _lex(
+REFUTE_WORDS = word_set(
     "fake fakes faked false falsely hoax hoaxes fraud fraudulent bogus debunk debunked debunks debunking "
     "untrue myth myths fabricated fabrication fiction fictional satire satirical parody prank pranks "
     "pranked rumour rumours rumor rumors misleading mislead misled lie lies lied lying phony phoney "
     "baseless unfounded nonsense wrong incorrect inaccurate erroneous retract retracted retraction "
     "doctored photoshopped photoshop scam spoof spoofed joke duped fooled truth"
 )
-DENY_WORDS = _lex(
+DENY_WORDS = word_set(
     "deny denies denied denying denial denials dismiss dismissed dismisses refute refuted refutes "
     "rebut rebutted reject rejected rejects dispute disputed disputes contradict contradicted "
     "contradicts disprove disproved disproven despite however"
 )
-NEGATION_WORDS = _lex(
+NEGATION_WORDS = word_set(
     "not no never nothing none nobody neither nor n't isn't aren't wasn't weren't don't doesn't didn't "
     "won't wouldn't can't cannot couldn't hasn't haven't hadn't shouldn't without"
 )
-HEDGE_WORDS = _lex(
+HEDGE_WORDS = word_set(
     "reportedly allegedly purportedly supposedly apparently claims claim claimed claiming alleged "
     "allegation allegations report reports reported according may might could possibly perhaps "
     "probably likely unconfirmed unverified speculation speculate speculated rumoured rumored "
     "suggest suggests suggested believe believed appears appear seems seem if whether"
 )
-CONFIRM_WORDS = _lex(
+CONFIRM_WORDS = word_set(
     "confirm confirms confirmed confirming confirmation official officially announced announces "
     "announce verified verify proof proves proved true indeed actually definitely really"
 )
@@ -236,7 +235,7 @@ def hand_features(claim: Prepared, text: Prepared) -> list[float]:
     claim_bigrams = set(zip(claim.tokens, claim.tokens[1:], strict=False))
     text_bigrams = set(zip(text.tokens, text.tokens[1:], strict=False))
     numbers = {t for t in claim.tokens if t.isdigit()}
-    intro_tokens = [t for st in text.sentence_tokens[:3] for t in st][:INTRO_TOKENS]
+    intro_tokens = [t for st in text.sentence_tokens[:INTRO_SENTENCES] for t in st][:INTRO_TOKENS]
     out = [
         _dot(claim.tfidf, text.tfidf),
         _dot(claim.tfidf, text.intro_tfidf or {}),

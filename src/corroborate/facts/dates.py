@@ -160,6 +160,14 @@ _PAST_CUE = re.compile(
     r"\b(?i:since|ago|so\s+far|was|were|had|did|said|told|left|went|came|took|began|\w{3,}ed)\b"
 )
 _SEASON_CONTEXT = re.compile(r"\b(?i:in|during|over|by|until|since|through|for|before|after)\s+$")
+# Look-backs, in characters before a date expression, and windows around publication.
+_CUE_LOOKBACK = 120  # a tense cue ("will", "said") is sought in about a sentence before the date
+_CONTEXT_LOOKBACK = 12  # room for one preposition ("throughout ") before a bare month or year
+_SEASON_LOOKBACK = 10  # room for one preposition ("through ") before "the summer"
+_LEAD_LOOKBACK = 10  # room for "between " or "from " before the first date of a range
+_BY_LOOKBACK = 16  # room for "by " or "no later than " before a deadline
+_YEARLESS_YEARS = 2  # a yearless date is sought from two years before publication to the year after
+_WEEK_PAD_DAYS = 3  # "two weeks ago" is the week centred on that day, not the day itself
 
 
 def _clamp_day(y: int, m: int, d: int) -> date:
@@ -209,7 +217,7 @@ def _choose(build: Callable[[int], Window], published: date, prefer: str | None)
     "future" ends on or after publication, "past" starts on or before it, "after"/"before" lie
     wholly after/before it (the first/last such)."""
     options = []
-    for y in range(published.year - 2, published.year + 2):
+    for y in range(published.year - _YEARLESS_YEARS, published.year + _YEARLESS_YEARS):
         with contextlib.suppress(ValueError, OverflowError):
             options.append(build(y))  # "February 29" exists in leap years only
     if prefer == "future":
@@ -230,7 +238,7 @@ def _choose(build: Callable[[int], Window], published: date, prefer: str | None)
 
 
 def _cue(text: str, start: int) -> str | None:
-    before = text[max(0, start - 120) : start]
+    before = text[max(0, start - _CUE_LOOKBACK) : start]
     clause = before[max(before.rfind(ch) for ch in '.!?;\n“”"') + 1 :]  # a quote is another clause
     if _FUTURE_CUE.search(clause):
         return "future"
@@ -240,7 +248,7 @@ def _cue(text: str, start: int) -> str | None:
 
 
 def _has_context(text: str, start: int) -> bool:
-    return bool(_CONTEXT_BEFORE.search(text[max(0, start - 12) : start]))
+    return bool(_CONTEXT_BEFORE.search(text[max(0, start - _CONTEXT_LOOKBACK) : start]))
 
 
 def _rel(m: re.Match[str], group: str = "rel") -> str:
@@ -293,7 +301,7 @@ def _season_cand(text: str, m: re.Match[str], pub: date | None) -> _Cand | None:
     season, rel = m["season"].lower(), _rel(m)
     year = int(m["y"]) if m["y"] else None
     if not rel and year is None:
-        if not m["the"] or not _SEASON_CONTEXT.search(text, max(0, m.start() - 10), m.start()):
+        if not m["the"] or not _SEASON_CONTEXT.search(text, max(0, m.start() - _SEASON_LOOKBACK), m.start()):
             return None  # "summer camp", "prices fall"
         if season == "fall" and text.startswith(" of", m.end()):
             return None  # "the fall of Rome"
@@ -423,7 +431,10 @@ def _span_cand(text: str, m: re.Match[str], pub: date | None) -> _Cand | None:
         elif "past" in pre or "last" in pre:
             window = (pub - timedelta(days=days), pub)
         elif unit in ("day", "week"):
-            centre, pad = pub + timedelta(days=sign * days), timedelta(days=3 if unit == "week" else 0)
+            centre, pad = (
+                pub + timedelta(days=sign * days),
+                timedelta(days=_WEEK_PAD_DAYS if unit == "week" else 0),
+            )
             window = (centre - pad, centre + pad)
         elif unit == "month":
             window = _month_window(*_add_months(pub.year, pub.month, sign * n))
@@ -467,7 +478,7 @@ def _merge(text: str, cands: list[_Cand]) -> list[_Cand]:
             window = None
             if w1 is not None and c.window is not None:
                 window = (min(w1[0], c.window[0]), max(w1[1], c.window[1]))
-            lead = _LEAD_BEFORE.search(text, max(0, prev.start - 10), prev.start)
+            lead = _LEAD_BEFORE.search(text, max(0, prev.start - _LEAD_LOOKBACK), prev.start)
             start = lead.start() if lead else prev.start
             out[-1] = _Cand(start, c.end, window, prev.weak and c.weak, c.year or prev.year)
         else:
@@ -476,7 +487,7 @@ def _merge(text: str, cands: list[_Cand]) -> list[_Cand]:
 
 
 def _by_deadline(text: str, c: _Cand, pub: date | None) -> _Cand:
-    m = _BY_BEFORE.search(text, max(0, c.start - 16), c.start)
+    m = _BY_BEFORE.search(text, max(0, c.start - _BY_LOOKBACK), c.start)
     if not m:
         return c
     window = c.window

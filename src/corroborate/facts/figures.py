@@ -45,16 +45,13 @@ from datetime import date
 
 from corroborate.facts.dates import find_dates
 from corroborate.types import Fact, Span
+from corroborate.words import word_set
 
 __all__ = ["Conflict", "extract_facts", "find_conflicts"]
 
 
 def _w(words: str) -> tuple[str, ...]:
     return tuple(words.split())
-
-
-def _ws(words: str) -> frozenset[str]:
-    return frozenset(words.split())
 
 
 def _table(spec: str) -> dict[str, str]:
@@ -123,21 +120,35 @@ _LINK_GAP = re.compile(
 _FROM_BEFORE = re.compile(r"\b(?i:from)\s+$")
 _LINK_CLOSE = re.compile(r"\s*\)")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[^\sA-Za-z]")
+# Windows around a figure (in characters, or in tokens where said) and thresholds.
+_QUANTITY_LOOKAHEAD = 80  # characters after a figure searched for the noun it measures ("125% tariff")
+_QUANTITY_LOOKBACK = 160  # characters before a figure searched for its clause's subject or verb
+_QUANTITY_NOUNS = 2  # tokens right after a figure that may name it ("125% tariff")
+_SHARE_OF_WORDS = 4  # tokens after "N% of" looked at for what the share is of
+_SHARE_OF_KEPT = 3  # content words kept of them ("share of x y z")
+_COUNT_MODIFIERS = 2  # words before a count's noun kept in its quantity ("white house insider")
+_WEIGHT_LOOKBACK = 40  # characters before an amount searched for a weighing word ("lost 10 pounds")
+_FROM_LOOKBACK = 6  # room for "from " before "20% to 25%", which makes it a change, not a range
+_DETERMINER_LOOKBACK = 12  # characters before a number word searched for a determiner ("the two men")
+_YEAR_MIN, _YEAR_MAX = 1800, 2100  # a four-digit number in this range is a year, not a count
+_CONFLICT_TOLERANCE = 0.02  # figures at most 2% (of the larger) apart agree: rounding, "about"
 
-_DETERMINERS = _ws("the a an this that these those his her its their our my your some")
-_STOP = _ws("""a an the this that these those his her its their our my your he she it they we i you who whom which
+_DETERMINERS = word_set("the a an this that these those his her its their our my your some")
+_STOP = word_set("""a an the this that these those his her its their our my your he she it they we i you who whom which
     what whose there here of to in on at by for from with without into onto about around over under than
     as and or but nor so if then when while where because after before since until during through per
     each every all both any some no not more less most least many much few several such only also just
     even still yet already again is are was were be been being am has have had having do does did will
     would shall should can could may might must said says say told tells according while whether ago
     up down out off than other others another ones same one below above beyond higher lower""")
-_IRREGULAR = _ws("people children men women staff personnel police troops cattle sheep fish aircraft data")
-_NOT_COUNTED = _ws("""seconds minutes hours days weeks months years decades centuries times percent points pence cents
+_IRREGULAR = word_set(
+    "people children men women staff personnel police troops cattle sheep fish aircraft data"
+)
+_NOT_COUNTED = word_set("""seconds minutes hours days weeks months years decades centuries times percent points pence cents
     dollars pounds euros yen others ones thousands millions billions dozens hundreds""")
 _IRREGULAR_SINGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman"}
-_INVARIANT = _ws("savings earnings news species series politics economics data media")
-_APPROX = _ws("""about around roughly approximately nearly almost some over under just only estimated est. total
+_INVARIANT = word_set("savings earnings news species series politics economics data media")
+_APPROX = word_set("""about around roughly approximately nearly almost some over under just only estimated est. total
     record further extra another additional least most up more less than close""")
 _VERB_NOUN = _table(  # verb before an amount -> what the amount is
     "savings: save saved saves saving; spending: spend spent spends spending pour poured pours; "
@@ -148,15 +159,15 @@ _VERB_NOUN = _table(  # verb before an amount -> what the amount is
     "cut: cut cuts slash slashed slashes trimmed; fine: fine fined fines; award: award awarded awards; "
     "budget: allocate allocated budgeted"
 )
-_CHANGE_VERBS = _ws("""rose rise rises risen fell fall falls fallen grew grow grows grown jumped climbed dropped increased
+_CHANGE_VERBS = word_set("""rose rise rises risen fell fall falls fallen grew grow grows grown jumped climbed dropped increased
     decreased declined surged soared slipped plunged tumbled gained""")
-_LEVEL_VERBS = _ws("""is are was were be been stood stands reached reach reaches hit hits totalled totaled
+_LEVEL_VERBS = word_set("""is are was were be been stood stands reached reach reaches hit hits totalled totaled
     totals topped""")
-_AUX = _ws("""has have had will would could can may might should is are was were be been 's ’s reportedly
+_AUX = word_set("""has have had will would could can may might should is are was were be been 's ’s reportedly
     already also now just allegedly ever recently previously only not never so far""")
-_RIGHT_STOP = _ws("""last next this now here each apiece today yesterday tomorrow year years month months week weeks day
+_RIGHT_STOP = word_set("""last next this now here each apiece today yesterday tomorrow year years month months week weeks day
     days annually went go goes came come comes remains remain remained left got gets made makes took takes""")
-_PRONOUNS = _ws("he she it they we i you who which that this there")
+_PRONOUNS = word_set("he she it they we i you who which that this there")
 _VERBS = _CHANGE_VERBS | _LEVEL_VERBS | frozenset(_VERB_NOUN)
 _CONNECTORS = tuple(_w(c) for c in ("to the tune of", "valued at", "of", "worth", "totalling", "totaling"))
 
@@ -298,20 +309,20 @@ def _subject_head(tokens: list[str], i: int) -> str | None:
 
 def _quantity(text: str, c: _Cand) -> str | None:
     """A short key for what the figure at ``c`` measures (see the module docstring)."""
-    right = _TOKEN.findall(text[c.end : c.end + 80])
+    right = _TOKEN.findall(text[c.end : c.end + _QUANTITY_LOOKAHEAD])
     nouns: list[str] = []
-    for t in right[:2]:
+    for t in right[:_QUANTITY_NOUNS]:
         if not _content(t) or t[0].isupper() or t.lower() in _RIGHT_STOP or t.lower() in _VERBS:
             break
         nouns.append(t)
     if nouns:
         return _phrase(nouns)
     if c.kind == "percent" and right[:1] == ["of"]:
-        tail = [t.lower() for t in right[1:5] if t.lower() not in _DETERMINERS]
-        tail = tail[: next((k for k, t in enumerate(tail) if not _content(t)), len(tail))][:3]
+        tail = [t.lower() for t in right[1 : 1 + _SHARE_OF_WORDS] if t.lower() not in _DETERMINERS]
+        tail = tail[: next((k for k, t in enumerate(tail) if not _content(t)), len(tail))][:_SHARE_OF_KEPT]
         if tail:
             return "share of " + " ".join(tail)
-    left = text[max(0, c.start - 160) : c.start]
+    left = text[max(0, c.start - _QUANTITY_LOOKBACK) : c.start]
     tokens = _TOKEN.findall(left[max(left.rfind(ch) for ch in ".!?;\n(") + 1 :])
     low = [t.lower() for t in tokens]
 
@@ -341,7 +352,9 @@ def _skip_aux(tokens: list[str], i: int) -> int:
 
 
 def _is_weight(text: str, start: int, end: int) -> bool:
-    return text.startswith(" of", end) or bool(_WEIGHT_BEFORE.search(text, max(0, start - 40), start))
+    return text.startswith(" of", end) or bool(
+        _WEIGHT_BEFORE.search(text, max(0, start - _WEIGHT_LOOKBACK), start)
+    )
 
 
 def _money_cands(text: str) -> list[_Cand]:
@@ -400,7 +413,9 @@ def _pct_cands(text: str) -> list[_Cand]:
         lo, hi = _number(m["a1"]), _number(m["a2"])
         if lo is None or hi is None:
             continue
-        change = m["join"].strip() == "to" and _FROM_BEFORE.search(text, max(0, m.start() - 6), m.start())
+        change = m["join"].strip() == "to" and _FROM_BEFORE.search(
+            text, max(0, m.start() - _FROM_LOOKBACK), m.start()
+        )
         if change or lo > hi or unit1 not in (None, unit):
             # "from 20% to 25%" is a change and "46 percent to 42 percent" a score: two figures, no range
             if m["u1"] or change:
@@ -417,7 +432,7 @@ def _count_cands(text: str) -> list[_Cand]:
     for m in _COUNT_RX.finditer(text):
         if m["d"]:
             value = _number(m["d"], m["sc"])
-            if len(m["d"]) == 4 and m["d"].isdigit() and 1800 <= int(m["d"]) <= 2100:
+            if len(m["d"]) == 4 and m["d"].isdigit() and _YEAR_MIN <= int(m["d"]) <= _YEAR_MAX:
                 continue  # a year
             end = m.end()
         else:
@@ -425,7 +440,7 @@ def _count_cands(text: str) -> list[_Cand]:
             if parsed is None:
                 continue
             value, end = parsed[0], m.start() + parsed[1]
-            before = text[max(0, m.start() - 12) : m.start()].split()
+            before = text[max(0, m.start() - _DETERMINER_LOOKBACK) : m.start()].split()
             if value == 1 or (before and before[-1].lower() in _DETERMINERS):
                 continue  # "one official" is not a figure; "the two men" refers back
         if value is None or text.startswith("-", end):
@@ -440,7 +455,7 @@ def _count_cands(text: str) -> list[_Cand]:
         unit_word = words[noun][0].lower().replace("’", "'")
         if unit_word in _NOT_COUNTED or unit_word.endswith("'s"):
             continue
-        quantity = _phrase([w for w, _ in words[max(0, noun - 2) : noun + 1]])
+        quantity = _phrase([w for w, _ in words[max(0, noun - _COUNT_MODIFIERS) : noun + 1]])
         out.append(_Cand("count", m.start(), words[noun][1], value, None, unit_word, quantity=quantity))
     return out
 
@@ -501,7 +516,7 @@ def extract_facts(
     return tuple(_link(text, facts))
 
 
-def _differ(a: Fact, b: Fact, tolerance: float = 0.02) -> bool:
+def _differ(a: Fact, b: Fact, tolerance: float = _CONFLICT_TOLERANCE) -> bool:
     """The two figures' intervals are apart by more than ``tolerance`` of the larger magnitude."""
     alo, ahi = a.value or 0.0, a.value_high if a.value_high is not None else a.value or 0.0
     blo, bhi = b.value or 0.0, b.value_high if b.value_high is not None else b.value or 0.0

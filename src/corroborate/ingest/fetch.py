@@ -18,18 +18,15 @@
 
 from __future__ import annotations
 
-import codecs
 import logging
 import random
-import re
 import threading
 import time
 import urllib.robotparser
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING
 
 import httpx
 
@@ -43,10 +40,9 @@ from corroborate.ingest.netguard import (
     GuardedTransport,
     Resolver,
 )
-
-if TYPE_CHECKING:
-    from corroborate.ingest.files import Defaults, IngestFailure, IngestItem
-    from corroborate.types import Article
+from corroborate.ingest.pages import content_type_charset, decode_html
+from corroborate.ingest.records import Defaults, IngestFailure, IngestItem, article_from_html
+from corroborate.types import Article
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +55,7 @@ MAX_CRAWL_DELAY_S = 30.0
 RETRIES = 3  # further attempts after the first
 BACKOFF_BASE_S = 1.0
 BACKOFF_MAX_S = 30.0
+BACKOFF_JITTER = 0.25  # each wait is its backoff times 1 ± this, so clients do not retry in step
 RETRY_AFTER_CAP_S = 120.0
 ROBOTS_TTL_S = 3600.0
 ROBOTS_ERROR_TTL_S = 300.0
@@ -69,7 +66,6 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _NOT_RETRIED_5XX = frozenset({501, 505})
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- errors
@@ -202,11 +198,7 @@ class FetchResult:
 
     @property
     def charset(self) -> str | None:
-        for param in self.headers.get("content-type", "").split(";")[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "charset" and value.strip(" \"'"):
-                return value.strip(" \"'")
-        return None
+        return content_type_charset(self.headers.get("content-type", ""))
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:
@@ -351,7 +343,8 @@ class Fetcher:
                     f"{problem} (after {attempt + 1} attempts)", input_name=origin, transient=True
                 )
             if wait is None:
-                wait = min(BACKOFF_MAX_S, self.backoff * 2**attempt) * random.uniform(0.75, 1.25)
+                jitter = random.uniform(1 - BACKOFF_JITTER, 1 + BACKOFF_JITTER)
+                wait = min(BACKOFF_MAX_S, self.backoff * 2**attempt) * jitter
             attempt += 1
             log.info("%s: %s; retry %d of %d in %.1f s", origin, problem, attempt, self.retries, wait)
             time.sleep(wait)
@@ -406,29 +399,8 @@ def replace_origin(exc: FetchError, origin: str) -> FetchError:
 # --------------------------------------------------------------------------- pages as articles
 
 
-def decode_html(content: bytes, charset: str | None = None) -> str:
-    """The header's charset if it is known; else UTF-8; else the page's <meta> charset; else cp1252."""
-    if charset:
-        try:
-            return content.decode(codecs.lookup(charset).name, errors="replace")
-        except LookupError:
-            pass
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    declared = _META_CHARSET.search(content[:4096])
-    codec = "cp1252"
-    if declared:
-        with suppress(LookupError):
-            codec = codecs.lookup(declared.group(1).decode("ascii")).name
-    return content.decode(codec, errors="replace")
-
-
 def fetch_article(fetcher: Fetcher, url: str, defaults: Defaults) -> Article:
     """Fetch ``url`` and extract its article; the URL as given is the article's URL (its identity)."""
-    from corroborate.ingest.files import article_from_html
-
     result = fetcher.fetch(url)
     if result.status == 304:
         raise FetchError("HTTP 304 without a conditional request", input_name=url)
@@ -460,13 +432,7 @@ class WebPages:
         if self._owned and self._fetcher is not None:
             self._fetcher.close()
 
-    @staticmethod
-    def handles(value: str) -> bool:
-        return is_web_url(value)
-
     def item(self, url: str, defaults: Defaults) -> IngestItem | IngestFailure:
-        from corroborate.ingest.files import IngestFailure, IngestItem
-
         if self._fetcher is None:
             self._fetcher, self._owned = Fetcher(allow_hosts=self.allow_hosts), True
         try:

@@ -30,6 +30,9 @@ import httpx
 from corroborate.errors import IngestError
 
 ENV_ALLOW_HOSTS = "CORROBORATE_ALLOW_HOSTS"
+CONNECT_ADDRESSES = 3  # a host's checked addresses tried in turn; more only slows a dead host's failure
+MAX_CONNECTIONS = 20  # one client's connection pool, shared by the threads fetching through it
+KEEPALIVE_EXPIRY_S = 5.0  # an idle pooled connection is closed after this many seconds
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -213,7 +216,7 @@ class GuardedBackend(httpcore.SyncBackend):
         socket_options: Iterable | None = None,
     ) -> httpcore.NetworkStream:
         last: Exception | None = None
-        for address in self.guard.resolve(host, port)[:3]:
+        for address in self.guard.resolve(host, port)[:CONNECT_ADDRESSES]:
             try:
                 return super().connect_tcp(address, port, timeout, local_address, socket_options)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
@@ -229,12 +232,12 @@ class GuardedTransport(httpx.HTTPTransport):
     replaced by one built the same way with our backend (no proxy, HTTP/1.1, certificates verified).
     """
 
-    def __init__(self, guard: AddressGuard, *, max_connections: int = 20) -> None:
+    def __init__(self, guard: AddressGuard, *, max_connections: int = MAX_CONNECTIONS) -> None:
         super().__init__(trust_env=False)
         self._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(trust_env=False),
             max_connections=max_connections,
             max_keepalive_connections=max_connections,
-            keepalive_expiry=5.0,
+            keepalive_expiry=KEEPALIVE_EXPIRY_S,
             network_backend=GuardedBackend(guard),
         )

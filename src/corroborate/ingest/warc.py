@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from corroborate.errors import BadRecord, IngestError, TooLarge
-from corroborate.ingest.fetch import HTML_TYPES, decode_html
-from corroborate.ingest.files import MAX_HTML_BYTES, Defaults, IngestFailure, IngestItem, article_from_html
+from corroborate.ingest.fetch import HTML_TYPES
+from corroborate.ingest.pages import MAX_HTML_BYTES, content_type_charset, decode_html
+from corroborate.ingest.records import Defaults, IngestFailure, IngestItem, article_from_html
 from corroborate.types import parse_iso_date
 
 log = logging.getLogger(__name__)
@@ -91,14 +92,6 @@ def _skip_reason(record: Any) -> str | None:
     return None
 
 
-def _charset(record: Any) -> str | None:
-    for param in (record.http_headers.get_header("Content-Type") or "").split(";")[1:]:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset" and value.strip(" \"'"):
-            return value.strip(" \"'")
-    return None
-
-
 def _record_item(record: Any, where: str, defaults: Defaults) -> IngestItem | IngestFailure:
     uri = record.rec_headers.get_header("WARC-Target-URI") or None
     try:
@@ -110,7 +103,8 @@ def _record_item(record: Any, where: str, defaults: Defaults) -> IngestItem | In
         except ValueError:
             crawled = None
         layer = replace(defaults, url=uri or defaults.url, published=defaults.published or crawled)
-        article = article_from_html(decode_html(body, _charset(record)), origin=where, defaults=layer)
+        charset = content_type_charset(record.http_headers.get_header("Content-Type") or "")
+        article = article_from_html(decode_html(body, charset), origin=where, defaults=layer)
         return IngestItem(where, replace(article, url=uri) if uri else article)
     except IngestError as exc:
         return IngestFailure(where, _renamed(exc, where, uri))

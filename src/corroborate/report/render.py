@@ -1,6 +1,7 @@
 """Reports over stored analyses: Markdown, JSON, HTML and CSV. Pure functions; the CLI writes.
 
 The JSON shape is described by ``schemas/report.schema.json`` and ``docs/report-schema.md``.
+:data:`REPORT_FORMATS` maps each format to its renderer; :func:`render` dispatches through it.
 """
 
 from __future__ import annotations
@@ -8,16 +9,25 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
-from corroborate.types import ANONYMOUS_KINDS, SOURCE_KINDS, Analysis, Attribution, Boilerplate, Span
+from corroborate.report.common import (
+    ATTRIBUTION_COLUMNS,
+    SNIPPET_MAX,
+    attribution_cells,
+    format_share,
+    generated_by,
+    ledger,
+    md_escape,
+    shorten,
+)
+from corroborate.report.html import render_html
+from corroborate.types import Analysis, Span
 
 Format = Literal["md", "json", "html", "csv"]
-FORMATS: tuple[str, ...] = ("md", "json", "html", "csv")
+Renderer = Callable[[Sequence[tuple[int, Analysis]]], str]
 SCHEMA_VERSION = 1
-CONTENT_MAX = 120
 
 CSV_COLUMNS: tuple[str, ...] = (
     "article_id",
@@ -46,104 +56,10 @@ CSV_COLUMNS: tuple[str, ...] = (
 
 def render(analyses: Sequence[tuple[int, Analysis]], fmt: Format) -> str:
     """Render ``(article id, analysis)`` pairs as one document in ``fmt``."""
-    if fmt == "json":
-        return render_json(analyses)
-    if fmt == "md":
-        return render_markdown(analyses)
-    if fmt == "csv":
-        return render_csv(analyses)
-    if fmt == "html":
-        from corroborate.report.html import render_html
-
-        return render_html(analyses)
-    raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
-
-
-def generated_by() -> str:
-    from corroborate._version import __version__
-
-    return f"corroborate {__version__}"
-
-
-# --------------------------------------------------------------------------- shared pieces
-
-
-def ledger(attributions: Sequence[Attribution]) -> dict:
-    """Counts by source_kind (all seven, zeros included) and the anonymous share.
-
-    ``anonymous`` counts attributions whose source_kind is anonymous_individual, anonymous_group
-    or unattributed; ``anonymous_share`` is that over all attributions (None when there are none).
-    """
-    by_kind = dict.fromkeys(SOURCE_KINDS, 0)
-    for att in attributions:
-        by_kind[att.source_kind] = by_kind.get(att.source_kind, 0) + 1
-    total = len(attributions)
-    anonymous = sum(1 for att in attributions if att.source_kind in ANONYMOUS_KINDS)
-    return {
-        "total": total,
-        "by_source_kind": by_kind,
-        "anonymous": anonymous,
-        "anonymous_share": round(anonymous / total, 4) if total else None,
-    }
-
-
-def visible_text(text: str, start: int, end: int, boilerplate: Iterable[Boilerplate]) -> str:
-    """``text[start:end]`` with every boilerplate range inside it left out."""
-    cuts = sorted(
-        (max(b.start, start), min(b.end, end)) for b in boilerplate if b.start < end and b.end > start
-    )
-    out, pos = [], start
-    for cut_start, cut_end in cuts:
-        if cut_start > pos:
-            out.append(text[pos:cut_start])
-        pos = max(pos, cut_end)
-    out.append(text[pos:end])
-    return "".join(out)
-
-
-def shorten(text: str, limit: int = CONTENT_MAX) -> str:
-    """Collapse whitespace; cut to at most ``limit`` characters, ending in an ellipsis when cut."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit * 2 // 3:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:") + "…"
-
-
-def span_display(analysis: Analysis, span: Span | None, limit: int | None = None) -> str:
-    """A span's text as shown to readers: boilerplate removed, whitespace collapsed, maybe shortened."""
-    if span is None:
-        return ""
-    text = analysis.article.text
-    if 0 <= span.start <= span.end <= len(text):
-        shown = visible_text(text, span.start, span.end, analysis.boilerplate)
-    else:
-        shown = span.text
-    return shorten(shown, limit) if limit else " ".join(shown.split())
-
-
-ATTRIBUTION_COLUMNS = ("#", "Source", "Kind", "Cue", "Channel", "Certainty", "Direct", "Content")
-
-
-def attribution_cells(analysis: Analysis, seq: int, att: Attribution, esc: Callable[[str], str]) -> list[str]:
-    """One displayed attribution row (columns ``ATTRIBUTION_COLUMNS``); ``esc`` escapes span text."""
-    return [
-        str(seq),
-        esc(span_display(analysis, att.source)) or "—",
-        att.source_kind,
-        esc(span_display(analysis, att.cue)) or "—",
-        esc(span_display(analysis, att.channel)) or "—",
-        att.certainty,
-        "yes" if att.direct else "no",
-        esc(span_display(analysis, att.content, CONTENT_MAX)) or "—",
-    ]
-
-
-def format_share(share: float | None) -> str:
-    return "n/a (no attributions)" if share is None else f"{share:.0%}"
+    renderer = REPORT_FORMATS.get(fmt)
+    if renderer is None:
+        raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    return renderer(analyses)
 
 
 # --------------------------------------------------------------------------- JSON
@@ -236,13 +152,6 @@ def render_csv(analyses: Sequence[tuple[int, Analysis]]) -> str:
 
 # --------------------------------------------------------------------------- Markdown
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
-
-
-def md_escape(value: object) -> str:
-    """Inline Markdown-safe text: one line, special characters backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
-
 
 def _md_article(article_id: int, analysis: Analysis) -> list[str]:
     article = analysis.article
@@ -277,7 +186,7 @@ def _md_article(article_id: int, analysis: Analysis) -> list[str]:
     lines += ["", "### Extraction damage", ""]
     if analysis.damage:
         lines += [
-            f"- {md_escape(d.kind)} at {d.start}–{d.end}: “{md_escape(shorten(d.snippet, 80))}”"
+            f"- {md_escape(d.kind)} at {d.start}–{d.end}: “{md_escape(shorten(d.snippet, SNIPPET_MAX))}”"
             for d in analysis.damage
         ]
     else:
@@ -304,3 +213,12 @@ def render_markdown(analyses: Sequence[tuple[int, Analysis]]) -> str:
     for article_id, analysis in analyses:
         lines += _md_article(article_id, analysis)
     return "\n".join(lines)
+
+
+REPORT_FORMATS: dict[str, Renderer] = {
+    "md": render_markdown,
+    "json": render_json,
+    "html": render_html,
+    "csv": render_csv,
+}
+FORMATS: tuple[str, ...] = tuple(REPORT_FORMATS)

@@ -6,30 +6,33 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from datetime import date
 from html import escape
 
-from corroborate.corroboration.build import Claim, StoryReport
-from corroborate.report.html import _CSS as BASE_CSS
-from corroborate.report.render import generated_by, md_escape, shorten
+from corroborate.corroboration.build import StoryReport
+from corroborate.corroboration.model import Claim
+from corroborate.report.common import generated_by, md_escape, shorten
+from corroborate.report.html import CSS as BASE_CSS
+from corroborate.types import format_iso_date
 
-FORMATS: tuple[str, ...] = ("md", "json", "html")
 CLAIM_MAX = 160
 
 
 def render(report: StoryReport, fmt: str) -> str:
     """``report`` as ``md``, ``json`` (its ``to_dict``) or ``html`` (one standalone page)."""
-    if fmt == "json":
-        return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "md":
-        return render_markdown(report)
-    if fmt == "html":
-        return render_html(report)
-    raise ValueError(f"unknown story brief format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    renderer = BRIEF_FORMATS.get(fmt)
+    if renderer is None:
+        raise ValueError(f"unknown story brief format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    return renderer(report)
+
+
+def render_json(report: StoryReport) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
 def _iso(d: date | None) -> str:
-    return d.isoformat() if d else "—"
+    return format_iso_date(d) or "—"
 
 
 def _stance_counts(claim: Claim) -> str:
@@ -332,3 +335,11 @@ def render_html(report: StoryReport) -> str:
         f"<section><h2>Timeline</h2>{timeline_svg(report)}</section>\n"
         "</main>\n</body>\n</html>\n"
     )
+
+
+BRIEF_FORMATS: dict[str, Callable[[StoryReport], str]] = {
+    "md": render_markdown,
+    "json": render_json,
+    "html": render_html,
+}
+FORMATS: tuple[str, ...] = tuple(BRIEF_FORMATS)

@@ -1,4 +1,4 @@
-"""Story membership, story features and feed state in the store (tables of migration 0002).
+"""Story membership and story features in the store (tables of migration 0002), and the reads over them.
 
 Grouping is incremental and crash-safe: an article is grouped in its own transaction, right
 after it is saved; articles that were saved but not grouped (a crash between the two) are simply
@@ -9,69 +9,21 @@ Articles are grouped in published order (undated ones last), then ingest order (
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import (
-    Column,
-    Connection,
-    Date,
-    DateTime,
-    Float,
-    ForeignKey,
-    Integer,
-    String,
-    Table,
-    Text,
-    func,
-    insert,
-    literal_column,
-    select,
-    text,
-    update,
-)
+from sqlalchemy import Connection, func, insert, literal_column, select, text, update
 
 from corroborate.errors import CorroborateError, NotFound
-from corroborate.store.articles import Store, articles, attributions, metadata
+from corroborate.store.database import Database
+from corroborate.store.rows import article_from_row, chunks
+from corroborate.store.schema import articles, attributions, stories, story_articles, story_features_table
 
 log = logging.getLogger(__name__)
 
-stories = Table(
-    "stories",
-    metadata,
-    Column("id", String(32), primary_key=True),
-    Column("title", Text, nullable=True),
-    Column("first_published", Date, nullable=True),
-    Column("last_published", Date, nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
-
-story_articles = Table(
-    "story_articles",
-    metadata,
-    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
-    Column("story_id", String(32), ForeignKey("stories.id", ondelete="CASCADE"), nullable=False),
-    Column("copy_of", Integer, ForeignKey("articles.id", ondelete="SET NULL"), nullable=True),
-    Column("score", Float, nullable=False),
-    Column("seq", Integer, nullable=False),
-)
-
-story_features_table = Table(
-    "story_features",
-    metadata,
-    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
-    Column("features", Text, nullable=False),
-)
-
-feeds = Table(
-    "feeds",
-    metadata,
-    Column("url", Text, primary_key=True),
-    Column("etag", Text, nullable=True),
-    Column("last_modified", Text, nullable=True),
-    Column("last_polled", DateTime(timezone=True), nullable=True),
-)
+MAX_SEARCH_WORDS = 16  # a search uses its first 16 words, so a pasted paragraph cannot make a huge query
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +47,9 @@ class StoryGrouper:
     one pass over the stored features plus one ``add`` per new article.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Database) -> None:
+        # Imported here, not at the top: the index pulls in numpy, datasketch and wordfreq, which
+        # readers of the store (the web pages, `corroborate report`) never need.
         from corroborate.stories.index import StoryFeatures, StoryIndex
 
         self.store = store
@@ -113,7 +67,7 @@ class StoryGrouper:
             .order_by(story_articles.c.seq)
         )
         rows = []
-        with store._read() as conn:
+        with store.read() as conn:
             for row in conn.execute(query):
                 self._key_to_id[row.identity_key] = row.id
                 rows.append((row.identity_key, row.story_id, StoryFeatures.from_json(row.features)))
@@ -142,7 +96,7 @@ class StoryGrouper:
         return done
 
     def _save(self, m: Membership, title: str | None, published: date | None, features: str) -> None:
-        with self.store._write() as conn:
+        with self.store.write() as conn:
             if conn.scalar(
                 select(story_articles.c.article_id).where(story_articles.c.article_id == m.article_id)
             ):
@@ -179,30 +133,27 @@ class StoryGrouper:
                 conn.execute(insert(story_features_table).values(article_id=m.article_id, features=features))
 
 
-def _grouping_order(store: Store, ids: Sequence[int]) -> list[int]:
+def _grouping_order(store: Database, ids: Sequence[int]) -> list[int]:
     query = (
         select(articles.c.id)
         .where(articles.c.id.in_(list(ids)))
         .order_by(articles.c.published.is_(None), articles.c.published, articles.c.id)
     )
-    with store._read() as conn:
+    with store.read() as conn:
         return list(conn.scalars(query))
 
 
-def _articles(store: Store, ids: Sequence[int]) -> Iterable[tuple[int, str, object]]:
-    from corroborate.store.articles import _article
-
-    for i in range(0, len(ids), 200):
-        chunk = list(ids[i : i + 200])
-        with store._read() as conn:
-            rows = {r.id: r for r in conn.execute(select(articles).where(articles.c.id.in_(chunk)))}
+def _articles(store: Database, ids: Sequence[int]) -> Iterable[tuple[int, str, object]]:
+    for chunk in chunks(ids):
+        with store.read() as conn:
+            rows = {r.id: r for r in conn.execute(select(articles).where(articles.c.id.in_(list(chunk))))}
         for article_id in chunk:
             row = rows.get(article_id)
             if row is not None:
-                yield article_id, row.identity_key, _article(row)
+                yield article_id, row.identity_key, article_from_row(row)
 
 
-def pending_ids(store: Store) -> list[int]:
+def pending_ids(store: Database) -> list[int]:
     """Ids of stored articles with no story yet, in grouping order."""
     grouped = select(story_articles.c.article_id)
     query = (
@@ -210,11 +161,11 @@ def pending_ids(store: Store) -> list[int]:
         .where(articles.c.id.not_in(grouped))
         .order_by(articles.c.published.is_(None), articles.c.published, articles.c.id)
     )
-    with store._read() as conn:
+    with store.read() as conn:
         return list(conn.scalars(query))
 
 
-def group_pending(store: Store) -> list[Membership]:
+def group_pending(store: Database) -> list[Membership]:
     """Group every stored article that has no story yet.
 
     The story index is restored from the store only when there is something to group, so readers
@@ -237,7 +188,7 @@ def story_row(conn: Connection, story_id: str):
     return row
 
 
-def story_members(store: Store, story_id: str) -> list[tuple[int, int | None]]:
+def story_members(store: Database, story_id: str) -> list[tuple[int, int | None]]:
     """``(article_id, copy_of)`` of a story's articles, in published order then ingest order."""
     query = (
         select(story_articles.c.article_id, story_articles.c.copy_of)
@@ -245,13 +196,13 @@ def story_members(store: Store, story_id: str) -> list[tuple[int, int | None]]:
         .where(story_articles.c.story_id == story_id)
         .order_by(articles.c.published.is_(None), articles.c.published, articles.c.id)
     )
-    with store._read() as conn:
+    with store.read() as conn:
         story_row(conn, story_id)
         return [(r.article_id, r.copy_of) for r in conn.execute(query)]
 
 
-def story_of(store: Store, article_id: int) -> str | None:
-    with store._read() as conn:
+def story_of(store: Database, article_id: int) -> str | None:
+    with store.read() as conn:
         return conn.scalar(select(story_articles.c.story_id).where(story_articles.c.article_id == article_id))
 
 
@@ -280,9 +231,7 @@ def matching_article_ids(conn: Connection, q: str) -> object:
 
 
 def _words(q: str) -> list[str]:
-    import re
-
-    return re.findall(r"\w+", q)[:16]
+    return re.findall(r"\w+", q)[:MAX_SEARCH_WORDS]
 
 
 def story_list_query(
@@ -308,7 +257,7 @@ def story_list_query(
 
 
 def list_story_rows(
-    store: Store,
+    store: Database,
     *,
     q: str | None = None,
     outlet: str | None = None,
@@ -318,7 +267,7 @@ def list_story_rows(
     offset: int = 0,
 ) -> tuple[list[dict], int]:
     """Stories (newest first) with their article count and outlets, and the total matching."""
-    with store._read() as conn:
+    with store.read() as conn:
         ids = story_list_query(conn, q=q, outlet=outlet, since=since, until=until).subquery()
         total = conn.scalar(select(func.count()).select_from(ids)) or 0
         query = (
@@ -356,13 +305,13 @@ def list_story_rows(
     return out, total
 
 
-def outlet_names(store: Store) -> list[str]:
-    with store._read() as conn:
+def outlet_names(store: Database) -> list[str]:
+    with store.read() as conn:
         query = select(articles.c.outlet).where(articles.c.outlet.is_not(None)).distinct()
         return sorted(conn.scalars(query))
 
 
-def attribution_counts(store: Store) -> dict[str | None, dict[str, int]]:
+def attribution_counts(store: Database) -> dict[str | None, dict[str, int]]:
     """Per outlet, the number of attributions of each source kind."""
     query = (
         select(articles.c.outlet, attributions.c.source_kind, func.count())
@@ -370,32 +319,7 @@ def attribution_counts(store: Store) -> dict[str | None, dict[str, int]]:
         .group_by(articles.c.outlet, attributions.c.source_kind)
     )
     counts: dict[str | None, dict[str, int]] = {}
-    with store._read() as conn:
+    with store.read() as conn:
         for outlet, kind, n in conn.execute(query):
             counts.setdefault(outlet, {})[kind] = n
     return counts
-
-
-# --------------------------------------------------------------------------- feed state
-
-
-def feed_state(store: Store, url: str) -> tuple[str | None, str | None] | None:
-    """``(etag, last_modified)`` remembered for a feed, or None if it was never polled."""
-    with store._read() as conn:
-        row = conn.execute(select(feeds.c.etag, feeds.c.last_modified).where(feeds.c.url == url)).first()
-    return None if row is None else (row.etag, row.last_modified)
-
-
-def save_feed_state(store: Store, url: str, etag: str | None, last_modified: str | None) -> None:
-    """Remember a feed's validators (insert or update, in one transaction)."""
-    now = datetime.now(UTC)
-    with store._write() as conn:
-        found = conn.execute(
-            update(feeds)
-            .where(feeds.c.url == url)
-            .values(etag=etag, last_modified=last_modified, last_polled=now)
-        ).rowcount
-        if not found:
-            conn.execute(
-                insert(feeds).values(url=url, etag=etag, last_modified=last_modified, last_polled=now)
-            )

@@ -101,6 +101,8 @@ _CREDIT_SENTENCE = re.compile(
 )
 _HEAD_CHARS = 300
 _TAIL_CHARS = 600
+_BYLINE_LINES = 2  # a byline credit is sought in the first two lines only
+_TRAILER_LINES = 3  # a trailer credit in the last three non-blank lines only
 
 
 def _wire(name: str) -> str | None:
@@ -117,13 +119,13 @@ def credit_line(text: str) -> str | None:
     m = _DATELINE.match(head)
     if m:
         return _wire(m.group(1))
-    first_lines = [ln.strip() for ln in head.splitlines()[:2]]
+    first_lines = [ln.strip() for ln in head.splitlines()[:_BYLINE_LINES]]
     for ln in first_lines:
         m = _BYLINE.match(ln)
         if m:
             return _wire(m.group(1))
     tail = text.rstrip()[-_TAIL_CHARS:]
-    last_lines = [ln.strip() for ln in tail.splitlines() if ln.strip()][-3:]
+    last_lines = [ln.strip() for ln in tail.splitlines() if ln.strip()][-_TRAILER_LINES:]
     for ln in reversed(last_lines):
         m = _TRAILER.search(ln)
         if m:

@@ -15,9 +15,14 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from corroborate.words import word_set
+
 LEAD_SENTENCES = 3
 LEAD_CHARS = 600
 COMMON_ZIPF = 4.5  # a sentence-initial capitalised word at least this common is not a name
+VERY_COMMON_ZIPF = 5.5  # a lone capitalised word at least this common is not a name anywhere
+IDF_BASE = 7.0  # idf is this minus the word's Zipf frequency (Zipf 7 is the commonest English words)
+IDF_MIN, IDF_MAX = 0.5, 6.0  # the clip: common words keep some weight; rare and unknown words tie at the top
 
 
 @lru_cache(maxsize=1)
@@ -38,14 +43,10 @@ def zipf(word: str) -> float:
 def idf(term: str) -> float:
     """Static rarity weight: ``clip(7 - zipf, 0.5, 6)``; a phrase takes its rarest word."""
     words = term.split()
-    return max(min(6.0, max(0.5, 7.0 - zipf(w))) for w in words) if words else 0.0
+    return max(min(IDF_MAX, max(IDF_MIN, IDF_BASE - zipf(w))) for w in words) if words else 0.0
 
 
-def _wordset(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-_STOPWORDS = _wordset(
+_STOPWORDS = word_set(
     """a about above across after again against all almost along already also although always am among an
     and another any anyone anything are around as at away back be became because become been before being
     below between both but by came can cannot could did do does doing done down during each either else
@@ -62,11 +63,11 @@ _STOPWORDS = _wordset(
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december"""
 )
-_TITLES = _wordset(
+_TITLES = word_set(
     "mr mrs ms dr sir dame president vice prime minister secretary senator sen rep gov governor mayor judge "
     "chief ceo king queen prince princess lord lady general gen col capt officer sgt lt former"
 )
-_LEAD_WORDS = _STOPWORDS | _TITLES | _wordset("breaking exclusive update watch video photos")
+_LEAD_WORDS = _STOPWORDS | _TITLES | word_set("breaking exclusive update watch video photos")
 
 _POSSESSIVE = re.compile(r"['’]s\b")
 _APOS = re.compile(r"(?<=\w)['’](?=\w)")
@@ -77,7 +78,7 @@ _PHRASE = re.compile(
     rf"(?<![\w'’.-]){_CAP}(?:[ \t]+(?:(?:of|the|de|del|da|du|la|le|van|von|der|al|bin)[ \t]+){{0,2}}{_CAP})*"
 )
 _CONTRACTION = re.compile(r"['’](?:ve|ll|re|d|m|t)$", re.IGNORECASE)  # "I've", "We're", "Don't"
-_CONNECTORS = _wordset("of the de del da du la le van von der al bin")
+_CONNECTORS = word_set("of the de del da du la le van von der al bin")
 _INITIAL_BEFORE = frozenset(".!?:;\"“”‘'—–-([\n")
 
 
@@ -133,7 +134,9 @@ def entities(text: str) -> Counter[str]:
         if not tokens:
             continue
         lower = [t.casefold() for t in tokens]
-        if len(tokens) == 1 and (lower[0] in _STOPWORDS or len(lower[0]) < 2 or zipf(lower[0]) >= 5.5):
+        if len(tokens) == 1 and (
+            lower[0] in _STOPWORDS or len(lower[0]) < 2 or zipf(lower[0]) >= VERY_COMMON_ZIPF
+        ):
             continue
         if (
             all(t.isupper() for t in tokens)

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from corroborate.types import Boilerplate, DamageFlag
+from corroborate.words import word_set
 
 log = logging.getLogger(__name__)
 
@@ -50,17 +51,13 @@ def _lines(text: str) -> list[tuple[int, int]]:
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def _wordset(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
 # --------------------------------------------------------------------------- boilerplate
 
 _SOCIAL = (
     r"facebook|twitter|x|instagram|youtube|tiktok|linkedin|threads|bluesky|whatsapp|telegram|snapchat"
     r"|pinterest|reddit|google news|flipboard|social media|email|e-mail|messenger"
 )
-_SHARE_WORDS = _wordset(
+_SHARE_WORDS = word_set(
     "share shares sharing this article story page post video link copy the on via to with by in new window tab opens"
     " facebook twitter x instagram whatsapp telegram linkedin reddit pinterest email e-mail messenger print"
     " comment comments tweet flipboard bluesky threads sms"
@@ -154,13 +151,18 @@ _BLOCK_HEADER = re.compile(
 )
 
 _SENTENCE_BREAK = re.compile(r"(?<![\w.])([\w.]+)[.!?][\"'”’)]*\s+[\"“‘(]?[A-Z]")
-_ABBREV = _wordset("mr mrs ms dr st jr sr vs gen col sgt lt gov sen rep rev prof inc ltd co corp no")
+_ABBREV = word_set("mr mrs ms dr st jr sr vs gen col sgt lt gov sen rep rev prof inc ltd co corp no")
+_INITIAL_MAX_LEN = 2  # a word this short before a full stop is an initial or abbreviation ("J.", "Mr.")
+_HEADLINE_MAX_WORDS = 25  # a link headline is short: a longer line is prose
+_HEADLINE_MAX_CHARS = 200  # nor is a link headline longer than this many characters
+_SHARE_MAX_WORDS = 14  # a share prompt lists a few networks; a longer line starting "Share" is prose
+_READ_MORE_NEXT_MAX_WORDS = 20  # a bare "READ MORE:" takes the next line as its headline up to this length
 
 
 def _has_sentence_break(s: str) -> bool:
     for m in _SENTENCE_BREAK.finditer(s):
         word = m.group(1).rstrip(".")
-        if len(word) <= 2 or word.lower() in _ABBREV or "." in word:
+        if len(word) <= _INITIAL_MAX_LEN or word.lower() in _ABBREV or "." in word:
             continue  # "U.S. Supreme", "Mr. Smith", "J. Doe"
         return True
     return False
@@ -169,7 +171,7 @@ def _has_sentence_break(s: str) -> bool:
 def _headline_like(s: str) -> bool:
     """A short link-headline line: one sentence, no final full stop, not prose."""
     words = s.split()
-    if not 1 <= len(words) <= 25 or len(s) > 200:
+    if not 1 <= len(words) <= _HEADLINE_MAX_WORDS or len(s) > _HEADLINE_MAX_CHARS:
         return False
     if s[-1] in ".,;:":
         return False
@@ -182,7 +184,7 @@ def _share_line(s: str) -> bool:
     if s[:5].lower() != "share":
         return False
     words = re.findall(r"[\w'’-]+", s.lower())
-    if not words or words[0] != "share" or len(words) > 14:
+    if not words or words[0] != "share" or len(words) > _SHARE_MAX_WORDS:
         return False
     return all(w in _SHARE_WORDS for w in words)
 
@@ -226,7 +228,12 @@ def find_boilerplate(text: str) -> tuple[Boilerplate, ...]:
             kind = _single_line_kind(s)
             # A bare "READ MORE:" takes the very next line only when it is clearly a link headline.
             nxt = rows[i + 1] if kind and i + 1 < len(rows) and _BARE_LEAD.fullmatch(s) else ""
-            if nxt and len(nxt.split()) <= 20 and _headline_like(nxt) and not _furniture_line(nxt):
+            if (
+                nxt
+                and len(nxt.split()) <= _READ_MORE_NEXT_MAX_WORDS
+                and _headline_like(nxt)
+                and not _furniture_line(nxt)
+            ):
                 last = i + 1
         if kind is not None:
             start, end = lines[i][0], lines[last][1]
@@ -254,13 +261,13 @@ def _block_end(rows: list[str], i: int) -> int:
 # --------------------------------------------------------------------------- damage: dropped slots
 
 # Words that cannot stand right before a comma/full stop/colon: the scraper removed what followed.
-_SLOT_WORD_SET = _wordset(
+_SLOT_WORD_SET = word_set(
     "the a an his their its our my your every each "
     "of to for with by from on in at into onto about across between among against via per towards toward "
     "through including like than amid despite during without within upon "
     "and or nor told tells telling"
 )
-_DETERMINERS = _wordset("the a an his their its our my your this these those")
+_DETERMINERS = word_set("the a an his their its our my your this these those")
 # Whitespace before a comma/colon/full stop (not an ellipsis ". . .", not ".com"/".5"), plus any
 # run of empty list slots after it: "to , Trump", "on , , , , or".
 _GAP = re.compile(r"(?<=[A-Za-z'’-])[ \t]+[,;:.](?![.\w]|[ \t]+\.)(?:[ \t]*,(?![.\w]))*")
@@ -268,7 +275,7 @@ _LAST_WORD = re.compile(r"(?<![\w'’-])[A-Za-z][\w'’-]*$")
 _PRE_WORDS = re.compile(r"([A-Za-z][\w'’-]*)[ \t]+$")
 _EMPTY_LIST = re.compile(r",[ \t]+,(?:[ \t]*,)*")
 _DASH_GAP = re.compile(r"(?<=[A-Za-z])[ \t]+[-–—](?=[ \t])")
-_DASH_DETERMINERS = _wordset("the a an his their its our my your")
+_DASH_DETERMINERS = word_set("the a an his their its our my your")
 # "( )" anywhere, or "()" standing between words as prose does (not "f()" / "function () {" code).
 _EMPTY_BRACKETS = re.compile(r"\([ \t]+\)|\[[ \t]+\]|(?<=[ \t])(?:\(\)|\[\])(?=[ \t]+[A-Za-z]|[,.;:](?!\w))")
 _AUX = r"(?:is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|does|did|shall)"
@@ -281,7 +288,7 @@ _SUBORD_AUX = re.compile(
 
 
 _ADJ_SUFFIX = re.compile(r"(?:al|ic|ive|ous|ful|less|able|ible|ary|ian|ese|ish|ern|ent|ant|est|ier)$")
-_ADJECTIVES = _wordset(
+_ADJECTIVES = word_set(
     "new old big major key top huge large small great former latest last next first second third other "
     "same further whole possible recent senior top-level high low full real certain"
 )
@@ -292,10 +299,15 @@ def _adjective_like(word: str) -> bool:
     return word in _ADJECTIVES or bool(_ADJ_SUFFIX.search(word))
 
 
+_SLOT_LOOKBACK = 80  # characters before a gap (on its line) searched for the word left dangling
+_SLOT_DETERMINER_WORDS = 3  # lowercase words back to the determiner of an unfinished noun phrase
+_DASH_LOOKBACK = 12  # characters before a dash gap: room for the one determiner it follows ("their -")
+
+
 def _dropped_slots(text: str) -> Iterator[tuple[int, int]]:
     for m in _GAP.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
-        before = text[max(line_start, m.start() - 80) : m.start()]
+        before = text[max(line_start, m.start() - _SLOT_LOOKBACK) : m.start()]
         wm = _LAST_WORD.search(before)
         if wm is None:
             continue
@@ -308,7 +320,7 @@ def _dropped_slots(text: str) -> Iterator[tuple[int, int]]:
             continue
         # "a new global ." - a determiner opens a noun phrase that never gets its noun.
         before = before[: wm.start()]
-        for _ in range(3):
+        for _ in range(_SLOT_DETERMINER_WORDS):
             pm = _PRE_WORDS.search(before)
             if pm is None:
                 break
@@ -321,7 +333,7 @@ def _dropped_slots(text: str) -> Iterator[tuple[int, int]]:
                 break
             before = before[: pm.start()]
     for m in _DASH_GAP.finditer(text):
-        wm = _LAST_WORD.search(text, max(0, m.start() - 12), m.start())
+        wm = _LAST_WORD.search(text, max(0, m.start() - _DASH_LOOKBACK), m.start())
         if wm is not None and wm.group().lower() in _DASH_DETERMINERS:
             yield wm.start(), m.end()
     for rx in (_EMPTY_LIST, _EMPTY_BRACKETS, _SUBORD_AUX):
@@ -331,19 +343,25 @@ def _dropped_slots(text: str) -> Iterator[tuple[int, int]]:
 
 # --------------------------------------------------------------------------- damage: glued words
 
-_GLUE_HEADS = _wordset(
+_GLUE_HEADS = word_set(
     "the and since that this with from when where which while whose their about because been were than "
     "they there these those what"
 )
 # Words that also work as productive prefixes/suffixes ("counterevidence", "showerproof").
-_PREFIXES = _wordset(
+_PREFIXES = word_set(
     "counter super inter under over multi after cyber micro ultra anti semi mega self trans extra"
 )
-_SUFFIXES = _wordset(
+_SUFFIXES = word_set(
     "proof like long less wide free based style wise worthy wards fold some hood ship side made"
 )
 _MAX_GLUED = 32  # longer runs of letters are not two glued words
-_GLUE_TAILS = _wordset("the and that with from this their which when where said")
+_GLUE_MIN_PART = 3  # neither of two glued words is shorter than this
+_FUNCTION_GLUE_ZIPF = 3.5  # a word glued to a function word ("theeconomy") is at least this common (Zipf)
+_FUNCTION_GLUE_MIN_HEAD = 4  # and, before a function-word tail ("economythe"), at least this long
+_LONG_GLUE_MIN_LEN = 5  # two glued content words are each at least this long
+_LONG_GLUE_ZIPF = 4.5  # and both at least this common (Zipf), so rare compounds are not split
+_CAMEL_GLUE_ZIPF = 4.0  # "wordAnother" is glued when its lowercase head is at least this common (Zipf)
+_GLUE_TAILS = word_set("the and that with from this their which when where said")
 # A glue candidate is a bare lowercase word standing between separators (space, brackets,
 # quotes, sentence punctuation): no @, #, /, digits, hyphens, inner dots or apostrophes, so
 # handles, hashtags, URLs, names and numbers never qualify.
@@ -369,16 +387,16 @@ def _is_glued(token: str) -> bool:
     table = _zipf_table()
     if token in table or len(token) > _MAX_GLUED:
         return False
-    for k in range(3, len(token) - 2):
+    for k in range(_GLUE_MIN_PART, len(token) - _GLUE_MIN_PART + 1):
         head, tail = token[:k], token[k:]
         zh, zt = table.get(head, 0.0), table.get(tail, 0.0)
-        function_word_glue = (head in _GLUE_HEADS and len(tail) >= 3 and zt >= 3.5) or (
-            tail in _GLUE_TAILS and len(head) >= 4 and zh >= 3.5
-        )
+        function_word_glue = (
+            head in _GLUE_HEADS and len(tail) >= _GLUE_MIN_PART and zt >= _FUNCTION_GLUE_ZIPF
+        ) or (tail in _GLUE_TAILS and len(head) >= _FUNCTION_GLUE_MIN_HEAD and zh >= _FUNCTION_GLUE_ZIPF)
         long_words_glue = (
-            len(head) >= 5
-            and len(tail) >= 5
-            and min(zh, zt) >= 4.5
+            len(head) >= _LONG_GLUE_MIN_LEN
+            and len(tail) >= _LONG_GLUE_MIN_LEN
+            and min(zh, zt) >= _LONG_GLUE_ZIPF
             and head not in _PREFIXES
             and tail not in _SUFFIXES
         )
@@ -395,18 +413,21 @@ def _glued(text: str) -> Iterator[tuple[int, int]]:
         if _is_glued(m.group()):
             yield m.span()
     for m in _CAMEL_WORD.finditer(text):
-        if m.group().lower() not in table and table.get(m.group(1), 0.0) >= 4.0:
+        if m.group().lower() not in table and table.get(m.group(1), 0.0) >= _CAMEL_GLUE_ZIPF:
             yield m.span()
 
 
 # --------------------------------------------------------------------------- damage: truncation
 
-_DANGLING = _wordset(
+_DANGLING = word_set(
     "the a an and or but nor of his their its our my your than whose very such "
     "to with from by for into at in on as that which who is was are were will would has have had"
 )
-_STRONG_DANGLING = _wordset("the a an and or but nor of his their its our my your than whose")
-_SMALL = _wordset("a an the and or but nor of to in on at by for with from as is vs v")
+_STRONG_DANGLING = word_set("the a an and or but nor of his their its our my your than whose")
+_SMALL = word_set("a an the and or but nor of to in on at by for with from as is vs v")
+_TITLE_CASE_SHARE = 0.75  # a line is title case when this share of its content words is capitalised
+_DANGLING_MIN_WORDS = 8  # a weak dangling word ("to", "is") marks a cut only in a line this long
+_CUT_CLAUSE_MIN_WORDS = 5  # a clause this long after a finished sentence is a paragraph cut short
 
 
 def _title_case(words: list[str]) -> bool:
@@ -414,7 +435,7 @@ def _title_case(words: list[str]) -> bool:
     if not content:
         return False
     caps = sum(1 for w in content if w.lstrip(_QUOTES_OPEN + "(")[:1].isupper() or w[:1].isdigit())
-    return caps / len(content) >= 0.75
+    return caps / len(content) >= _TITLE_CASE_SHARE
 
 
 _ANY_QUOTE = _QUOTES_OPEN + _CLOSERS
@@ -453,11 +474,13 @@ def _truncation(s: str, continues: bool) -> bool:
         return False  # a date, number, hashtag, handle, URL or symbol: a caption or embed line
     if final[:1].isupper() and _title_case(words):
         return False  # a heading or headline
-    if final.lower() in _STRONG_DANGLING or (final.lower() in _DANGLING and len(words) >= 8):
+    if final.lower() in _STRONG_DANGLING or (
+        final.lower() in _DANGLING and len(words) >= _DANGLING_MIN_WORDS
+    ):
         return True
     # A finished sentence followed by a real clause, or a long line: a paragraph cut short.
     tail = _SENTENCE_TAIL.split(s)[-1]
-    if tail != s and len(tail.split()) >= 5 and not _title_case(tail.split()):
+    if tail != s and len(tail.split()) >= _CUT_CLAUSE_MIN_WORDS and not _title_case(tail.split()):
         return True
     return len(words) >= _LONG_LINE_WORDS
 

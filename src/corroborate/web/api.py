@@ -1,6 +1,6 @@
 """The JSON API under ``/api/v1``: the data of the pages, paginated, plus ``POST /articles``.
 
-Errors are ``{"error": {"code", "message"}}`` with the HTTP status (see ``app.error_response``).
+Errors are ``{"error": {"code", "message"}}`` with the HTTP status (see ``deps.error_response``).
 """
 
 from __future__ import annotations
@@ -17,18 +17,20 @@ from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
 from corroborate.errors import NotFound
-from corroborate.ingest.files import Defaults, article_from_record
+from corroborate.ingest.records import Defaults, article_from_record
+from corroborate.store.queries import article_exists, list_articles
 from corroborate.types import Article
 from corroborate.web import services
-from corroborate.web.app import context_of
-from corroborate.web.queries import article_exists, list_articles
+from corroborate.web.deps import API_PREFIX, MAX_FORM_FIELDS, MAX_PAGE_SIZE, context_of
 from corroborate.web.security import WebError
 from corroborate.web.views import Page, article_json
 
 router = APIRouter()
 _bearer = HTTPBearer(auto_error=False, description="The server's CORROBORATE_TOKEN.")
 
-Limit = Annotated[int, Query(ge=1, le=200, description="Page size (1-200).")]
+PAGE_SIZE = 50  # the default ``limit`` of every listing
+
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Page size (1-{MAX_PAGE_SIZE}).")]
 Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
 
 
@@ -76,13 +78,13 @@ def get_stories(
     outlet: Annotated[str | None, Query(description="Only stories with an article from this outlet.")] = None,
     since: Annotated[date | None, Query(description="Last published on or after (ISO date).")] = None,
     until: Annotated[date | None, Query(description="First published on or before (ISO date).")] = None,
-    limit: Limit = 50,
+    limit: Limit = PAGE_SIZE,
     offset: Offset = 0,
 ) -> dict:
     ctx = context_of(request)
     params = services.story_filters(q, outlet, since, until)
     items, total = services.list_stories(ctx.store, params, limit, offset)
-    page = Page(total, limit, offset, "/api/v1/stories", params)
+    page = Page(total, limit, offset, f"{API_PREFIX}/stories", params)
     return _listing([services.jsonable(s) for s in items], page)
 
 
@@ -103,14 +105,14 @@ def get_story(request: Request, story_id: str) -> dict:
 def get_articles(
     request: Request,
     outlet: Annotated[str | None, Query(description="Only articles from this outlet.")] = None,
-    limit: Limit = 50,
+    limit: Limit = PAGE_SIZE,
     offset: Offset = 0,
 ) -> dict:
     store = context_of(request).store
     rows, total = list_articles(store, outlet=outlet, limit=limit, offset=offset)
     items = [{**row.to_dict(), "story_id": services.story_of(store, row.id)} for row in rows]
     params = (("outlet", outlet),) if outlet else ()
-    return _listing(items, Page(total, limit, offset, "/api/v1/articles", params))
+    return _listing(items, Page(total, limit, offset, f"{API_PREFIX}/articles", params))
 
 
 @router.get(
@@ -173,7 +175,7 @@ async def post_article(request: Request) -> JSONResponse:
     return JSONResponse(
         body.model_dump(),
         status_code=201 if result.created else 200,
-        headers={"Location": f"/api/v1/articles/{result.id}"},
+        headers={"Location": f"{API_PREFIX}/articles/{result.id}"},
     )
 
 
@@ -187,7 +189,7 @@ async def read_article(request: Request, max_upload: int) -> Article:
             raise WebError(400, "bad_json", f"the body is not valid JSON: {exc}") from exc
         return article_from_record(record, origin="request body", defaults=Defaults())
     if kind == "multipart/form-data":
-        form = await request.form(max_files=1, max_fields=20, max_part_size=max_upload)
+        form = await request.form(max_files=1, max_fields=MAX_FORM_FIELDS, max_part_size=max_upload)
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise WebError(422, "missing_file", "a multipart upload carries the article in the field `file`")
@@ -209,7 +211,7 @@ async def read_article(request: Request, max_upload: int) -> Article:
 @router.get(
     "/outlets", summary="Outlets: anonymous share, relays made and relayed by", responses=_errors(422)
 )
-def get_outlets(request: Request, limit: Limit = 50, offset: Offset = 0) -> dict:
+def get_outlets(request: Request, limit: Limit = PAGE_SIZE, offset: Offset = 0) -> dict:
     stats = services.outlets(context_of(request).store)
-    page = Page(len(stats), limit, offset, "/api/v1/outlets")
+    page = Page(len(stats), limit, offset, f"{API_PREFIX}/outlets")
     return _listing([services.jsonable(s) for s in stats[offset : offset + limit]], page)

@@ -9,22 +9,21 @@ import re
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from pathlib import Path
 
-import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from corroborate._version import __version__
+from corroborate.analysis.modes import DEFAULT_MODE, mode_named
 from corroborate.errors import CorroborateError, IngestError, NotFound, UsageError
-from corroborate.store.articles import Store, open_store
-from corroborate.types import DEFAULT_MODE, MODES
+from corroborate.store.articles import open_store
+from corroborate.web.api import router as api_router
+from corroborate.web.deps import API_PREFIX, HERE, WebContext, error_response, make_templates
+from corroborate.web.pages import router as pages_router
 from corroborate.web.security import (
     DEFAULT_MAX_UPLOAD,
     MAX_UPLOAD_ENV,
@@ -37,8 +36,7 @@ from corroborate.web.security import (
 
 log = logging.getLogger("corroborate.web")
 
-HERE = Path(__file__).resolve().parent
-API_PREFIX = "/api/v1"
+MAX_REPORTED_ERRORS = 5  # validation problems named in a 422 message; the first few say what to fix
 
 
 class _FromEnv:
@@ -48,18 +46,6 @@ class _FromEnv:
 
 #: ``create_app(token=FROM_ENV)`` (the default) reads the token from ``$CORROBORATE_TOKEN``.
 FROM_ENV = _FromEnv()
-
-
-@dataclass
-class WebContext:
-    """What every request handler needs; kept on ``app.state.ctx``."""
-
-    store: Store
-    auth: Auth
-    mode: str
-    max_upload: int
-    templates: Jinja2Templates
-    ingest_lock: threading.Lock
 
 
 def create_app(
@@ -75,8 +61,7 @@ def create_app(
     empty: writes are refused). ``mode``: the extractor for ingested articles. ``max_upload``: the
     request body cap in bytes (default ``$CORROBORATE_MAX_UPLOAD``, else 2 MB).
     """
-    if mode not in MODES:
-        raise UsageError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}", input_name="--mode")
+    mode_named(mode)  # a UsageError for an unknown mode
     if isinstance(token, _FromEnv):
         token = os.environ.get(TOKEN_ENV) or None
     if max_upload is None:
@@ -87,7 +72,7 @@ def create_app(
         auth=Auth(token or None),
         mode=mode,
         max_upload=max_upload,
-        templates=_templates(),
+        templates=make_templates(),
         ingest_lock=threading.Lock(),
     )
 
@@ -106,9 +91,6 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.ctx = ctx
-
-    from corroborate.web.api import router as api_router
-    from corroborate.web.pages import router as pages_router
 
     app.include_router(api_router, prefix=API_PREFIX)
     app.include_router(pages_router)
@@ -139,47 +121,7 @@ def _env_int(name: str, default: int) -> int:
     return value
 
 
-def _templates() -> Jinja2Templates:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HERE / "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.globals["version"] = __version__
-    from corroborate.web.views import register_filters
-
-    register_filters(env)
-    return Jinja2Templates(env=env)
-
-
-def context_of(request: Request) -> WebContext:
-    return request.app.state.ctx
-
-
 # --------------------------------------------------------------------------- errors
-
-
-def is_api(request: Request) -> bool:
-    return request.url.path == API_PREFIX or request.url.path.startswith(API_PREFIX + "/")
-
-
-def error_response(ctx: WebContext, request: Request, error: WebError) -> Response:
-    """The one error answer: ``{"error": {"code", "message"}}`` under /api, an HTML page elsewhere."""
-    if is_api(request):
-        return JSONResponse(
-            {"error": {"code": error.code, "message": error.message}},
-            status_code=error.status,
-            headers=error.headers,
-        )
-    return ctx.templates.TemplateResponse(
-        request,
-        "error.html",
-        {"status": error.status, "code": error.code, "message": error.message, "nav": None},
-        status_code=error.status,
-        headers=error.headers,
-    )
 
 
 _STATUS_CODES = {
@@ -201,7 +143,7 @@ def _snake(name: str) -> str:
 
 def _validation_message(exc: RequestValidationError) -> str:
     parts = []
-    for err in exc.errors()[:5]:
+    for err in exc.errors()[:MAX_REPORTED_ERRORS]:
         where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body"))
         parts.append(f"{where}: {err.get('msg', 'invalid')}" if where else str(err.get("msg", "invalid")))
     return "; ".join(parts) or "invalid request"

@@ -12,6 +12,9 @@ from urllib.parse import urlencode
 from corroborate.types import ANONYMOUS_KINDS, Article
 
 EXCERPT_PAD = 90  # characters of context either side of a claim's mention
+GRAPH_LABEL_CHARS = 26  # an outlet's name on the relay graph: longer ones are cut, so labels do not collide
+TIMELINE_LABEL_CHARS = 22  # an article's outlet above the timeline: shorter, as neighbouring dots sit close
+NEAR_SOURCE = 400  # sources starting closer than this (characters) to a mention show in its excerpt
 CHAR_WIDTH = 6.6  # average width of a 12px label character, in SVG units
 STANCE_GROUPS = (("supports", "Supporting"), ("refutes", "Refuting"), ("discusses", "Discussing"))
 STATUS_LABELS = {
@@ -77,7 +80,7 @@ def _excerpts(claim: dict, texts: dict[int, Article]) -> list[dict]:
             if s["article_id"] == mention["article_id"]
             and s.get("field", "text") == field
             and 0 <= s["start"] < s["end"] <= len(text)
-            and abs(s["start"] - mention["start"]) < 400
+            and abs(s["start"] - mention["start"]) < NEAR_SOURCE
         ]
         lo = min([mention["start"], *(s["start"] for s in near)])
         hi = max([mention["end"], *(s["end"] for s in near)])
@@ -143,7 +146,7 @@ def story_context(report: dict, texts: dict[int, Article]) -> dict:
 # --------------------------------------------------------------------------- the relay graph
 
 
-def _short(name: str, limit: int = 26) -> str:
+def _short(name: str, limit: int = GRAPH_LABEL_CHARS) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
@@ -232,7 +235,7 @@ def timeline_chart(entries: Sequence[dict], articles: dict[int, dict]) -> dict |
                 "x": x(start),
                 "y": 70,
                 "ly": 50 if i % 2 == 0 else 98,
-                "label": _short(article.get("outlet") or "article", 22),
+                "label": _short(article.get("outlet") or "article", TIMELINE_LABEL_CHARS),
                 "title": entry["label"],
                 "date": start.isoformat(),
                 "href": f"/articles/{entry['article_id']}",

@@ -11,18 +11,21 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from corroborate.errors import IngestError, NotFound
-from corroborate.ingest.files import Defaults, article_from_record
+from corroborate.ingest.records import Defaults, article_from_record
+from corroborate.store.queries import article_exists, list_articles
 from corroborate.store.stories import outlet_names
 from corroborate.types import Article
 from corroborate.web import charts, services
-from corroborate.web.app import context_of
-from corroborate.web.queries import article_exists, list_articles
-from corroborate.web.security import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, WebError, new_csrf_nonce
+from corroborate.web.deps import MAX_FORM_FIELDS, MAX_PAGE_SIZE, context_of
+from corroborate.web.security import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, new_csrf_nonce
 from corroborate.web.views import Page, article_context, parse_ranges
 
 router = APIRouter(include_in_schema=False)
 
-PageLimit = Annotated[int, Query(ge=1, le=200)]
+STORIES_PER_PAGE = 20  # story cards are tall; twenty fill a couple of screens
+ARTICLES_PER_PAGE = 50  # article rows are one line each, so a page holds more of them
+
+PageLimit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
 PageOffset = Annotated[int, Query(ge=0)]
 META_FIELDS = ("title", "outlet", "url", "published")
 
@@ -54,7 +57,7 @@ def stories_page(
     outlet: str | None = None,
     since: date | None = None,
     until: date | None = None,
-    limit: PageLimit = 20,
+    limit: PageLimit = STORIES_PER_PAGE,
     offset: PageOffset = 0,
 ) -> Response:
     store = context_of(request).store
@@ -88,7 +91,7 @@ def story_page(request: Request, story_id: str) -> Response:
 
 @router.get("/articles")
 def articles_page(
-    request: Request, outlet: str | None = None, limit: PageLimit = 50, offset: PageOffset = 0
+    request: Request, outlet: str | None = None, limit: PageLimit = ARTICLES_PER_PAGE, offset: PageOffset = 0
 ) -> Response:
     store = context_of(request).store
     rows, total = list_articles(store, outlet=outlet, limit=limit, offset=offset)
@@ -178,7 +181,7 @@ def _set_cookie(request: Request, response: Response, name: str, value: str) -> 
 
 async def _checked_form(request: Request) -> FormData:
     ctx = context_of(request)
-    form = await request.form(max_files=1, max_fields=20, max_part_size=ctx.max_upload)
+    form = await request.form(max_files=1, max_fields=MAX_FORM_FIELDS, max_part_size=ctx.max_upload)
     submitted = form.get(CSRF_FIELD)
     ctx.auth.check_csrf(request.cookies.get(CSRF_COOKIE), submitted if isinstance(submitted, str) else None)
     return form
@@ -193,10 +196,7 @@ def ingest_page(request: Request) -> Response:
 async def sign_in(request: Request) -> Response:
     ctx = context_of(request)
     form = await _checked_form(request)
-    if not ctx.auth.writes_enabled:
-        raise WebError(
-            403, "writes_disabled", "this server accepts no writes: it was started without CORROBORATE_TOKEN"
-        )
+    ctx.auth.require_writes()
     given = form.get("token")
     if not isinstance(given, str) or not ctx.auth.check_token(given):
         return _form_page(request, status=403, error="That token is not the server's token. Try again.")
@@ -217,10 +217,7 @@ async def sign_out(request: Request) -> Response:
 async def ingest_submit(request: Request) -> Response:
     ctx = context_of(request)
     form = await _checked_form(request)
-    if not ctx.auth.writes_enabled:
-        raise WebError(
-            403, "writes_disabled", "this server accepts no writes: it was started without CORROBORATE_TOKEN"
-        )
+    ctx.auth.require_writes()
     if not ctx.auth.valid_session(request.cookies.get(SESSION_COOKIE)):
         return _form_page(request, status=401, error="Enter the server's token first.")
     values = {k: v for k in (*META_FIELDS, "text") if isinstance(v := form.get(k), str)}

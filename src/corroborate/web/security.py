@@ -28,6 +28,8 @@ DEFAULT_MAX_UPLOAD = 2 * 1024 * 1024
 SESSION_COOKIE = "corroborate_session"
 CSRF_COOKIE = "corroborate_csrf"
 CSRF_FIELD = "csrf_token"
+SECRET_BYTES = 32  # the per-process CSRF key: 256 bits, the size of the HMAC-SHA256 output
+NONCE_BYTES = 24  # session and CSRF-cookie nonces: 192 random bits, unguessable and still short in a cookie
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -62,22 +64,27 @@ class Auth:
     """The write token (None: writes are refused) and the per-process secret for CSRF tokens."""
 
     token: str | None
-    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(SECRET_BYTES), repr=False)
 
     @property
     def writes_enabled(self) -> bool:
         return bool(self.token)
 
+    def require_writes(self) -> None:
+        """Raise WebError 403 ``writes_disabled`` when the server has no token: it refuses every write
+        (API and form alike), before any credential is looked at."""
+        if not self.writes_enabled:
+            raise WebError(
+                403,
+                "writes_disabled",
+                f"this server accepts no writes: it was started without {TOKEN_ENV}",
+            )
+
     # ----------------------------------------------------------------- API: bearer tokens
 
     def require_bearer(self, authorization: str | None) -> None:
         """Raise WebError 401/403 unless ``authorization`` is ``Bearer <the token>``."""
-        if not self.token:
-            raise WebError(
-                403,
-                "writes_disabled",
-                "this server accepts no writes: it was started without CORROBORATE_TOKEN",
-            )
+        self.require_writes()
         scheme, _, given = (authorization or "").partition(" ")
         if not authorization or scheme.lower() != "bearer" or not given.strip():
             raise WebError(
@@ -98,7 +105,7 @@ class Auth:
         return hmac.new((self.token or "").encode("utf-8"), value.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def new_session(self) -> str:
-        nonce = secrets.token_urlsafe(24)
+        nonce = secrets.token_urlsafe(NONCE_BYTES)
         return f"{nonce}.{self._sign('session:' + nonce)}"
 
     def valid_session(self, cookie: str | None) -> bool:
@@ -123,7 +130,7 @@ class Auth:
 
 
 def new_csrf_nonce() -> str:
-    return secrets.token_urlsafe(24)
+    return secrets.token_urlsafe(NONCE_BYTES)
 
 
 # --------------------------------------------------------------------------- ASGI middleware

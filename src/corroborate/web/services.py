@@ -1,4 +1,4 @@
-"""Glue between the web layer and ``story_service`` / ``ingest``: calls, JSON conversion, uploads."""
+"""Glue between the web layer and the app use cases (``app.stories``, ``app.ingest``): calls, JSON conversion, uploads."""
 
 from __future__ import annotations
 
@@ -11,21 +11,17 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import UploadFile
 
+from corroborate.app import stories as story_service
+from corroborate.app.ingest import ingest_article
 from corroborate.errors import BadRecord, UndecodableInput
-from corroborate.ingest.files import Defaults, article_from_record
+from corroborate.ingest.records import Defaults, article_from_record
 from corroborate.types import Article
 
 if TYPE_CHECKING:
     from corroborate.store.articles import Store
-    from corroborate.web.app import WebContext
+    from corroborate.web.deps import WebContext
 
 Filters = tuple[tuple[str, str], ...]
-
-
-def _service():
-    from corroborate.app import stories as story_service
-
-    return story_service
 
 
 def story_filters(q: str | None, outlet: str | None, since: date | None, until: date | None) -> Filters:
@@ -41,7 +37,7 @@ def story_filters(q: str | None, outlet: str | None, since: date | None, until: 
 
 def list_stories(store: Store, filters: Filters, limit: int, offset: int) -> tuple[list[Any], int]:
     given = dict(filters)
-    return _service().list_stories(
+    return story_service.list_stories(
         store,
         q=given.get("q"),
         outlet=given.get("outlet"),
@@ -53,21 +49,21 @@ def list_stories(store: Store, filters: Filters, limit: int, offset: int) -> tup
 
 
 def load_story(store: Store, story_id: str) -> Any:
-    return _service().load_story(store, story_id)
+    return story_service.load_story(store, story_id)
 
 
 def story_of(store: Store, article_id: int) -> str | None:
-    return _service().story_of(store, article_id)
+    return story_service.story_of(store, article_id)
 
 
 def outlets(store: Store) -> list[Any]:
-    return list(_service().outlets(store))
+    return list(story_service.outlets(store))
 
 
 def ingest(ctx: WebContext, article: Article) -> Any:
     """Analyse and store one article (one at a time: the NLP pipeline is not shared between threads)."""
     with ctx.ingest_lock:
-        return _service().ingest_article(ctx.store, article, mode=ctx.mode)
+        return ingest_article(ctx.store, article, mode=ctx.mode)
 
 
 def jsonable(value: Any) -> Any:

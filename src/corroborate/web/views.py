@@ -10,7 +10,8 @@ from urllib.parse import urlencode, urlsplit
 
 import jinja2
 
-from corroborate.report.render import article_record, format_share, ledger, shorten, span_display
+from corroborate.report.common import format_share, ledger, shorten, span_display
+from corroborate.report.render import article_record
 from corroborate.types import ANONYMOUS_KINDS, Analysis
 
 KIND_LABELS: dict[str, str] = {
@@ -23,6 +24,11 @@ KIND_LABELS: dict[str, str] = {
     "unattributed": "unattributed",
 }
 ROLES = ("content", "channel", "cue", "source")  # later roles win where spans overlap
+MAX_HIGHLIGHTS = (
+    50  # ranges one link may ask to highlight; more are ignored, so a URL cannot ask for much work
+)
+TIP_SPAN_CHARS = 60  # a source or cue quoted in a tooltip is cut to this many characters
+CONTENT_CHARS = 200  # an attribution's content in the table is cut to this many characters
 
 
 def safe_href(url: str | None) -> str | None:
@@ -132,7 +138,7 @@ class Segment:
 def parse_ranges(values: Sequence[str], size: int) -> list[tuple[int, int]]:
     """``["10-20", ...]`` (from a link) as ranges inside ``0..size``; anything else is ignored."""
     found = []
-    for value in values[:50]:
+    for value in values[:MAX_HIGHLIGHTS]:
         start, _, end = value.partition("-")
         if start.isdigit() and end.isdigit() and int(start) < int(end) <= size:
             found.append((int(start), int(end)))
@@ -163,7 +169,7 @@ def segments(analysis: Analysis, highlights: Sequence[tuple[int, int, str]] = ()
     certainty = {seq: att.certainty for seq, att in enumerate(analysis.attributions, start=1)}
     who = {
         seq: "".join(
-            f" · {label}: {shorten(span.text, 60)}"
+            f" · {label}: {shorten(span.text, TIP_SPAN_CHARS)}"
             for label, span in (("source", att.source), ("cue", att.cue))
             if span is not None
         )
@@ -253,7 +259,7 @@ def attribution_views(analysis: Analysis) -> list[AttributionView]:
             seq=seq,
             source=span_display(analysis, att.source),
             cue=span_display(analysis, att.cue),
-            content=span_display(analysis, att.content, 200),
+            content=span_display(analysis, att.content, CONTENT_CHARS),
             channel=span_display(analysis, att.channel),
             kind=att.source_kind,
             certainty=att.certainty,

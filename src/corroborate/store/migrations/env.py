@@ -1,6 +1,6 @@
 """Alembic environment for Corroborate's store.
 
-There is no alembic.ini: ``corroborate.store.articles`` builds the alembic ``Config`` in code, points
+There is no alembic.ini: ``corroborate.store.database`` builds the alembic ``Config`` in code, points
 ``script_location`` at this directory and hands over an open SQLAlchemy connection through
 ``config.attributes["connection"]``. Offline mode (``--sql``) works from ``sqlalchemy.url``.
 """
@@ -29,7 +29,7 @@ def run_migrations_online() -> None:
             with context.begin_transaction():
                 context.run_migrations()
         return
-    # corroborate.store.articles makes SQLite transactional (it emits BEGIN itself), so the whole upgrade
+    # corroborate.store.database makes SQLite transactional (it emits BEGIN itself), so the whole upgrade
     # runs in one transaction there too: a failed migration leaves the database as it was.
     context.configure(connection=connection, transactional_ddl=True)
     with context.begin_transaction():

@@ -1,5 +1,4 @@
-"""Read queries the web layer needs beyond ``store`` and ``story_service`` (SQLAlchemy Core, bound
-parameters only)."""
+"""Read queries over articles for listings (SQLAlchemy Core, bound parameters only)."""
 
 from __future__ import annotations
 
@@ -8,7 +7,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from corroborate.store.articles import Store, articles, attributions
+from corroborate.store.database import Database
+from corroborate.store.schema import articles, attributions
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ class ArticleRow:
 
 
 def list_articles(
-    store: Store, *, outlet: str | None = None, limit: int = 50, offset: int = 0
+    store: Database, *, outlet: str | None = None, limit: int = 50, offset: int = 0
 ) -> tuple[list[ArticleRow], int]:
     """One page of articles, newest first (published, then id), with their attribution counts; and the total."""
     counts = (
@@ -57,7 +57,7 @@ def list_articles(
         .offset(offset)
     )
     total_query = select(func.count()).select_from(articles).where(*where)
-    with store._read() as conn:
+    with store.read() as conn:
         rows = [
             ArticleRow(r.id, r.title, r.outlet, r.url, r.published, int(r.n)) for r in conn.execute(query)
         ]
@@ -65,6 +65,6 @@ def list_articles(
     return rows, total
 
 
-def article_exists(store: Store, article_id: int) -> bool:
-    with store._read() as conn:
+def article_exists(store: Database, article_id: int) -> bool:
+    with store.read() as conn:
         return conn.scalar(select(articles.c.id).where(articles.c.id == article_id)) is not None
