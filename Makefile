@@ -65,6 +65,7 @@ stop:
 
 test: install-large
 	$(BIN)/ruff check src tests scripts
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 # Behaviour snapshots (tests/golden/): the only writer of them. Regenerate in a commit of its own when a
@@ -75,6 +76,7 @@ golden: install-large
 lint: install
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/lint-imports
 
 eval: install-encoder
 	$(BIN)/python scripts/eval_attributions.py --data $(SHARED)/data/polnear/dev --mode encoder

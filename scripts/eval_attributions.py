@@ -17,7 +17,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from corroborate.analysis.modes import DEFAULT_MODE, MODES
-from corroborate.eval.attributions import Triple, format_table, load_gold, score_all, triples_of
+from corroborate.eval.attributions import (
+    Triple,
+    format_table,
+    load_gold,
+    score_all,
+    score_summary,
+    triples_of,
+)
 
 
 def predict(texts: list[str], mode: str) -> Iterator[list[Triple]]:
@@ -49,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     title = f"{args.data} mode={args.mode}: {len(names)} articles, {len(gold)} gold documents, {elapsed:.1f}s"
     print(format_table(scores, title))
     if args.json:
-        out = scores.to_dict() | {"mode": args.mode, "articles": len(names), "seconds": elapsed}
+        out = score_summary(scores) | {"mode": args.mode, "articles": len(names), "seconds": elapsed}
         args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     return 0
 

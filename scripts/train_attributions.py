@@ -33,7 +33,14 @@ from corroborate.attribution.learned.crf_features import (
     spans_to_bio,
     stage2_features,
 )
-from corroborate.eval.attributions import GoldDocument, format_table, load_gold, score_all, triples_of
+from corroborate.eval.attributions import (
+    GoldDocument,
+    format_table,
+    load_gold,
+    score_all,
+    score_summary,
+    triples_of,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -224,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         print(format_table(scores, f"dev {args.dev}"))
         if args.json:
             args.json.write_text(
-                json.dumps(scores.to_dict() | {"meta": meta}, indent=2) + "\n", encoding="utf-8"
+                json.dumps(score_summary(scores) | {"meta": meta}, indent=2) + "\n", encoding="utf-8"
             )
     return 0
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from corroborate.corroboration.build import StoryReport, build_story
 from corroborate.corroboration.model import Claim
+from corroborate.types import to_json
 from story_support import analysis, att, date_fact, member
 
 D1, D2, D3 = date(2025, 4, 1), date(2025, 4, 2), date(2025, 4, 3)
@@ -222,7 +223,7 @@ def test_report_shape_and_founding_title():
     late = officials("Herald", D2, title="Later headline")
     early = officials("Gazette", D1, title="Founding headline")
     report = build_story("story-1", [member(2, late), member(1, early)])
-    data = json.loads(json.dumps(report.to_dict()))
+    data = json.loads(json.dumps(to_json(report)))
     assert list(data) == [
         "id", "title", "first_published", "last_published", "articles", "claims",
         "relays", "facts", "conflicts", "predictions", "timeline",
@@ -255,7 +256,7 @@ def test_report_shape_and_founding_title():
 
 def test_empty_story():
     report = build_story("empty", [])
-    assert report.to_dict()["claims"] == [] and report.title is None
+    assert to_json(report)["claims"] == [] and report.title is None
 
 
 def test_a_source_saying_the_opposite_denies_it():

@@ -16,6 +16,7 @@ from corroborate.eval.attributions import (
     parse_ann,
     score_all,
     score_document,
+    score_summary,
     trim,
     triples_of,
 )
@@ -87,7 +88,7 @@ def test_micro_average_over_documents_and_whitespace_in_predictions():
     assert scores.documents == 2
     table = format_table(scores, "fixture")
     assert "source" in table and "source found | cue found" in table
-    json.dumps(scores.to_dict())
+    json.dumps(score_summary(scores))
 
 
 def test_source_given_cue_strict_vs_loose():

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from corroborate.facts.figures import Conflict, extract_facts, find_conflicts
-from corroborate.types import Fact
+from corroborate.types import Fact, to_json
 
 PUB = date(2025, 4, 2)  # a Wednesday
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -616,7 +616,7 @@ def test_dates_and_unkeyed_facts_are_not_compared() -> None:
 def test_conflict_to_dict() -> None:
     (conflict,) = find_conflicts(_items("DOGE has saved $150 billion.", "DOGE saved $160 billion."))
     assert isinstance(conflict, Conflict)
-    data = conflict.to_dict()
+    data = to_json(conflict)
     assert data["quantity"] == "doge savings" and data["unit"] == "USD"
     assert [v["article_id"] for v in data["values"]] == [1, 2]
     assert data["values"][0]["fact"]["span"]["text"] == "$150 billion"

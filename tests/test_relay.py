@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from corroborate.corroboration.relay import aggregate, display_name, outlet_graph, outlet_key, relay_edges
+from corroborate.types import to_json
 from story_support import analysis, att, member
 
 TEXT = (
@@ -72,4 +73,4 @@ def test_aggregate_and_outlet_graph_count_links():
     nodes = {n.name: n for n in graph.nodes}
     assert nodes["The Washington Post"].relayed_by == 4
     assert nodes["Outlet A"].articles == 1 and nodes["Outlet A"].relays == 3
-    assert graph.to_dict()["links"][0]["evidence"][0]["text"] == "The Washington Post"
+    assert to_json(graph)["links"][0]["evidence"][0]["text"] == "The Washington Post"

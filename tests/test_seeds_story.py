@@ -18,7 +18,7 @@ import pytest
 from corroborate import analyze_articles
 from corroborate.corroboration.build import build_story
 from corroborate.corroboration.model import StoryMember
-from corroborate.types import Article, parse_iso_date
+from corroborate.types import Article, parse_iso_date, to_json
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEPARTURE = re.compile(
@@ -109,7 +109,7 @@ def test_late_may_or_early_june_is_a_prediction_with_a_due_window(story, departu
     found = [
         p for p in story.predictions if p.window_evidence and p.window_evidence[2] == "late May or early June"
     ]
-    assert len(found) == 1, [p.to_dict() for p in story.predictions]
+    assert len(found) == 1, [to_json(p) for p in story.predictions]
     p = found[0]
     assert p.claim_id == departure.id and p.article_id == 2
     assert date(2025, 5, 15) <= p.window_start <= date(2025, 5, 31)

@@ -10,6 +10,7 @@ import pytest
 
 from corroborate.corroboration.build import build_story
 from corroborate.report.story_brief import render
+from corroborate.types import to_json
 from story_support import analysis, att, date_fact, member
 
 HOSTILE = "<script>alert(1)</script>"
@@ -55,7 +56,7 @@ def report():
 
 def test_json_is_the_report_dict(report):
     out = render(report, "json")
-    assert json.loads(out) == json.loads(json.dumps(report.to_dict()))
+    assert json.loads(out) == json.loads(json.dumps(to_json(report)))
     assert "Café" in out  # ensure_ascii=False
     assert out.startswith('{\n  "id": "story-1"')
 

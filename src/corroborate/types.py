@@ -2,13 +2,19 @@
 
 Every offset is a Python string index into the article text as stored (end exclusive).
 Field names here are the names used in SQL columns, JSON keys and CLI flags.
+
+:func:`to_json` is the one dataclass -> JSON conversion of the project: a field's name is its JSON key.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from enum import Enum
+from functools import cache
+from typing import Any, Literal
 
 SourceKind = Literal[
     "person",
@@ -35,6 +41,79 @@ Certainty = Literal["asserted", "hedged", "denied"]
 CERTAINTIES: tuple[str, ...] = ("asserted", "hedged", "denied")
 
 
+# --------------------------------------------------------------------------- JSON
+
+#: Field metadata: the field is left out of :func:`to_json`.
+omit: Mapping[str, Any] = {"json": False}
+
+
+def json_as(convert: Callable[[Any], Any]) -> dict[str, Any]:
+    """Field metadata: :func:`to_json` writes the field as ``to_json(convert(value))``."""
+    return {"json": convert}
+
+
+#: Field metadata: a tuple of ``(key, value)`` pairs written as one JSON object.
+as_mapping: Mapping[str, Any] = json_as(dict)
+
+
+def as_object(*keys: str) -> dict[str, Any]:
+    """Field metadata: a tuple (or None) written as one object with these keys (``None`` stays null)."""
+    return json_as(lambda value: None if value is None else dict(zip(keys, value, strict=True)))
+
+
+def as_objects(*keys: str) -> dict[str, Any]:
+    """Field metadata: a tuple of tuples written as a list of objects with these keys."""
+    return json_as(lambda values: [dict(zip(keys, value, strict=True)) for value in values])
+
+
+def as_keyed(key: str) -> dict[str, Any]:
+    """Field metadata: ``(k, dataclass)`` pairs written as a list of the dataclasses' objects, each with
+    ``key: k`` first (``(article_id, fact)`` -> ``{"article_id": ..., "kind": ..., ...}``)."""
+    return json_as(lambda pairs: [{key: k, **to_json(v)} for k, v in pairs])
+
+
+@cache
+def _json_plan(cls: type) -> tuple[tuple[tuple[str, Any], ...], tuple[str, ...]]:
+    """``((field name, metadata "json"), ...)`` of the written fields, and ``json_derived``."""
+    written = tuple(
+        (f.name, f.metadata.get("json", True))
+        for f in dataclasses.fields(cls)
+        if f.metadata.get("json", True) is not False
+    )
+    return written, tuple(getattr(cls, "json_derived", ()))
+
+
+def to_json(value: Any) -> Any:
+    """``value`` as plain JSON values (dicts, lists, str, numbers, bool, None).
+
+    A dataclass instance becomes a dict of its fields in declaration order, then the names in its class
+    attribute ``json_derived`` (properties, computed values). A field whose metadata has ``"json": False``
+    (:data:`omit`) is left out; one with ``"json": fn`` is written as ``to_json(fn(value))``. Dates and
+    datetimes become ISO 8601 strings, tuples, lists and sets lists, dict keys strings, enums their value.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        written, derived = _json_plan(type(value))
+        out = {}
+        for name, how in written:
+            item = getattr(value, name)
+            out[name] = to_json(item if how is True else how(item))
+        for name in derived:
+            out[name] = to_json(getattr(value, name))
+        return out
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_json(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+# --------------------------------------------------------------------------- the types
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """A range of the stored article text, with that text copied for convenience."""
@@ -46,9 +125,6 @@ class Span:
     @classmethod
     def of(cls, text: str, start: int, end: int) -> Span:
         return cls(start, end, text[start:end])
-
-    def to_dict(self) -> dict:
-        return {"start": self.start, "end": self.end, "text": self.text}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,24 +164,10 @@ class Attribution:
     cue: Span | None
     content: Span | None
     source_kind: SourceKind
+    channel: Span | None = None  # outlet the statement was given to ("told the Post")
     certainty: Certainty = "asserted"
     direct: bool = False
-    channel: Span | None = None  # outlet the statement was given to ("told the Post")
-    extractor: str = ""  # name@version of the extractor that produced it
-
-    def to_dict(self) -> dict:
-        def s(x: Span | None) -> dict | None:
-            return None if x is None else x.to_dict()
-
-        return {
-            "source": s(self.source),
-            "cue": s(self.cue),
-            "content": s(self.content),
-            "source_kind": self.source_kind,
-            "channel": s(self.channel),
-            "certainty": self.certainty,
-            "direct": self.direct,
-        }
+    extractor: str = field(default="", metadata=omit)  # name@version of the extractor that produced it
 
 
 FactKind = Literal["money", "percent", "count", "date"]
@@ -136,20 +198,6 @@ class Fact:
     future: bool = False
     quantity: str | None = None
     linked: int | None = None
-
-    def to_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "span": self.span.to_dict(),
-            "value": self.value,
-            "value_high": self.value_high,
-            "unit": self.unit,
-            "date_start": self.date_start.isoformat() if self.date_start else None,
-            "date_end": self.date_end.isoformat() if self.date_end else None,
-            "future": self.future,
-            "quantity": self.quantity,
-            "linked": self.linked,
-        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from corroborate.analysis.modes import DEFAULT_MODE
 from corroborate.analysis.pipeline import analyze_batch
@@ -21,7 +21,7 @@ from corroborate.errors import CorroborateError, UsageError, failure_message
 from corroborate.ingest.records import IngestFailure, IngestItem
 from corroborate.store.articles import Store
 from corroborate.store.stories import group_pending, story_of
-from corroborate.types import Article
+from corroborate.types import Article, omit
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +40,7 @@ class IngestResult:
     id: int
     story_id: str | None
     attributions: int
-    created: bool
-
-    def to_dict(self) -> dict:
-        return {"id": self.id, "story_id": self.story_id, "attributions": self.attributions}
+    created: bool = field(metadata=omit)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from typing import TypeVar
 from corroborate.analysis.modes import DEFAULT_MODE
 from corroborate.analysis.pipeline import analyze_batch
 from corroborate.errors import failure_message
-from corroborate.types import Article
+from corroborate.types import Article, to_json
 
 log = logging.getLogger(__name__)
 
@@ -184,4 +184,4 @@ def attribution_lines(
             if index in errors:
                 yield path, {"file": path, "error": errors[index], "attributions": []}, errors[index]
             else:
-                yield path, {"file": path, "attributions": [a.to_dict() for a in analysis.attributions]}, None
+                yield path, {"file": path, "attributions": to_json(analysis.attributions)}, None

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
 from corroborate.store import stories as store_stories
 from corroborate.store.articles import Store
-from corroborate.types import ANONYMOUS_KINDS, format_iso_date
+from corroborate.types import ANONYMOUS_KINDS, as_objects
 
 log = logging.getLogger(__name__)
 
@@ -28,40 +28,23 @@ class StorySummary:
     articles: int
     outlets: tuple[str, ...]
 
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "first_published": format_iso_date(self.first_published),
-            "last_published": format_iso_date(self.last_published),
-            "articles": self.articles,
-            "outlets": list(self.outlets),
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class OutletStats:
+    """One outlet's sourcing; ``anonymous_share`` (of its attributions) is computed, not passed."""
+
     outlet: str
     articles: int
     attributions: int
     anonymous: int
-    relays: tuple[tuple[str, int], ...]  # outlets this one relays, with counts
-    relayed_by: tuple[tuple[str, int], ...]  # outlets relaying this one, with counts
+    anonymous_share: float | None = field(init=False, repr=False, compare=False)
+    # outlets this one relays, and outlets relaying this one, with counts
+    relays: tuple[tuple[str, int], ...] = field(metadata=as_objects("outlet", "count"))
+    relayed_by: tuple[tuple[str, int], ...] = field(metadata=as_objects("outlet", "count"))
 
-    @property
-    def anonymous_share(self) -> float | None:
-        return self.anonymous / self.attributions if self.attributions else None
-
-    def to_dict(self) -> dict:
-        return {
-            "outlet": self.outlet,
-            "articles": self.articles,
-            "attributions": self.attributions,
-            "anonymous": self.anonymous,
-            "anonymous_share": self.anonymous_share,
-            "relays": [{"outlet": o, "count": n} for o, n in self.relays],
-            "relayed_by": [{"outlet": o, "count": n} for o, n in self.relayed_by],
-        }
+    def __post_init__(self) -> None:
+        share = self.anonymous / self.attributions if self.attributions else None
+        object.__setattr__(self, "anonymous_share", share)
 
 
 # --------------------------------------------------------------------------- stories

@@ -1,4 +1,7 @@
-"""Article commands: ingest, report, reprocess, attributions."""
+"""Article commands: ingest, report, reprocess, attributions.
+
+The stages a command runs (the store, the pipeline, the renderers) are imported inside it, so that
+``--help`` and usage errors answer at once instead of after loading SQLAlchemy and spaCy."""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from typing import Annotated
 
 import typer
 
-from corroborate.app.ingest import check_url_default, ingest_items, reprocess_store
 from corroborate.app.runner import (
     EXIT_FAILED,
     EXIT_OK,
@@ -68,6 +70,7 @@ def ingest(
 ) -> None:
     """Read articles, analyse their sourcing and store them (already stored ones are left alone)."""
     from corroborate.analysis.pipeline import parse_published
+    from corroborate.app.ingest import check_url_default, ingest_items
     from corroborate.ingest.inputs import iter_inputs
     from corroborate.ingest.records import Defaults
     from corroborate.store.articles import open_store
@@ -162,6 +165,7 @@ def reprocess(
 ) -> None:
     """Re-analyse stored articles analysed by another extractor version (all with --all)."""
     from corroborate.analysis.pipeline import extractor_version
+    from corroborate.app.ingest import reprocess_store
     from corroborate.store.articles import open_store
 
     with _errors():

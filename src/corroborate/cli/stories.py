@@ -44,6 +44,7 @@ def stories(
     from corroborate.app.stories import group_pending, load_stories
     from corroborate.report.common import md_escape
     from corroborate.store.articles import open_store
+    from corroborate.types import to_json
 
     with _errors():
         with open_store(db, create=from_batch is not None) as store:
@@ -53,7 +54,7 @@ def stories(
             group_pending(store)
             reports = load_stories(store)
         if fmt is StoriesFormat.json:
-            payload = {"stories": [r.to_dict() for r in reports]}
+            payload = {"stories": to_json(reports)}
             typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         if not reports:
@@ -61,7 +62,7 @@ def stories(
             raise typer.Exit(EXIT_OK)
         lines = [f"# Stories ({len(reports)})", ""]
         for report in reports:
-            data = report.to_dict()
+            data = to_json(report)
             dates = " to ".join(
                 dict.fromkeys(d for d in (data["first_published"], data["last_published"]) if d)
             )
@@ -102,6 +103,7 @@ def facts(
     from corroborate.app.stories import group_pending, members
     from corroborate.facts.figures import find_conflicts
     from corroborate.store.articles import open_store
+    from corroborate.types import to_json
 
     with _errors():
         with open_store(db, create=False) as store:
@@ -111,7 +113,7 @@ def facts(
             else:
                 loaded = [(i, a, None) for i, a in store.iter_analyses()]
         rows = [
-            {"article_id": article_id, "outlet": analysis.article.outlet, "index": i, **fact.to_dict()}
+            {"article_id": article_id, "outlet": analysis.article.outlet, "index": i, **to_json(fact)}
             for article_id, analysis, _ in loaded
             for i, fact in enumerate(analysis.facts)
         ]
@@ -119,7 +121,7 @@ def facts(
             [(article_id, f) for article_id, analysis, copy in loaded if copy is None for f in analysis.facts]
         )
         if fmt is FactsFormat.json:
-            payload = {"facts": rows, "conflicts": [c.to_dict() for c in conflicts]}
+            payload = {"facts": rows, "conflicts": to_json(conflicts)}
             typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         elif fmt is FactsFormat.csv:
             typer.echo(_facts_csv(rows), nl=False)

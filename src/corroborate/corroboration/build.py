@@ -25,7 +25,7 @@ The story members, claims and claim sources are defined in :mod:`corroborate.cor
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -42,7 +42,7 @@ from corroborate.corroboration.sources import (
     claim_summary,
     contrary_mentions,
 )
-from corroborate.types import Fact, format_iso_date
+from corroborate.types import Fact, as_keyed, omit
 
 __all__ = [
     "StoryArticle",
@@ -65,16 +65,6 @@ class StoryArticle:
     published: date | None
     copy_of: int | None
 
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "url": self.url,
-            "outlet": self.outlet,
-            "title": self.title,
-            "published": format_iso_date(self.published),
-            "copy_of": self.copy_of,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
@@ -86,17 +76,6 @@ class TimelineEntry:
     claim_id: str | None = None
     status: str | None = None
 
-    def to_dict(self) -> dict:
-        return {
-            "date": self.date.isoformat(),
-            "end": format_iso_date(self.end),
-            "kind": self.kind,
-            "article_id": self.article_id,
-            "label": self.label,
-            "claim_id": self.claim_id,
-            "status": self.status,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class StoryReport:
@@ -104,32 +83,17 @@ class StoryReport:
     title: str | None
     first_published: date | None
     last_published: date | None
-    today: date | None
+    today: date | None = field(metadata=omit)
     articles: tuple[StoryArticle, ...]
     claims: tuple[Claim, ...]
     relays: tuple[RelayLink, ...]
-    facts: tuple[tuple[int, Fact], ...]
+    facts: tuple[tuple[int, Fact], ...] = field(metadata=as_keyed("article_id"))
     conflicts: tuple[Any, ...]  # facts.Conflict
     predictions: tuple[Any, ...]  # predictions.Prediction
     timeline: tuple[TimelineEntry, ...]
 
     def claim(self, claim_id: str) -> Claim | None:
         return next((c for c in self.claims if c.id == claim_id), None)
-
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "first_published": format_iso_date(self.first_published),
-            "last_published": format_iso_date(self.last_published),
-            "articles": [a.to_dict() for a in self.articles],
-            "claims": [c.to_dict() for c in self.claims],
-            "relays": [r.to_dict() for r in self.relays],
-            "facts": [{"article_id": a, **f.to_dict()} for a, f in self.facts],
-            "conflicts": [c.to_dict() for c in self.conflicts],
-            "predictions": [p.to_dict() for p in self.predictions],
-            "timeline": [t.to_dict() for t in self.timeline],
-        }
 
 
 # --------------------------------------------------------------------------- the story
@@ -167,7 +131,7 @@ def _claim(group: ClaimGroup, ctx: SourceContext, order: Sequence[int]) -> tuple
     missing = [a for a in order if a not in stances]
     backing = [s for s in sources if s.backs]
     outlets = len({ctx.root_outlet[a] for a in by_article})
-    independent = len({s.key for s in backing})
+    independent = len({s.independent_key for s in backing})
     status, sourcing = claim_status(sources), claim_sourcing(sources)
     final = {a: stances.get(a, ("unrelated", "none")) for a in order}
     values = [v for v, _ in final.values()]
@@ -177,8 +141,8 @@ def _claim(group: ClaimGroup, ctx: SourceContext, order: Sequence[int]) -> tuple
         ("outlets", outlets),
         ("sources", len(sources)),
         ("independent_sources", independent),
-        ("named", len({s.key for s in backing if s.named and not s.own_voice})),
-        ("anonymous", len({s.key for s in backing if not s.named})),
+        ("named", len({s.independent_key for s in backing if s.named and not s.own_voice})),
+        ("anonymous", len({s.independent_key for s in backing if not s.named})),
         ("relayed", len({s.via for s in backing if s.via})),
         ("denials", sum(1 for s in sources if s.role == "denies")),
         ("supporting", values.count("supports")),

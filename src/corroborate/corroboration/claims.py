@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -44,7 +44,7 @@ from corroborate.corroboration.claim_text import (
     term_vector,
     tokens,
 )
-from corroborate.types import Analysis, Fact
+from corroborate.types import Analysis, Fact, omit
 
 __all__ = [
     "CLAIM_EVENTS",
@@ -103,26 +103,17 @@ class Mention:
     kind: MentionKind
     hedged: bool = False
     negated: bool = False
-    attributions: tuple[int, ...] = ()  # indexes into the article's attributions
-    headline_source: str | None = None  # a headline's own attribution ("Trump" in "..., Trump tells cabinet")
-    core: str = ""  # the text compared with other mentions
+    attributions: tuple[int, ...] = field(
+        default=(), metadata=omit
+    )  # indexes into the article's attributions
+    # a headline's own attribution ("Trump" in "..., Trump tells cabinet")
+    headline_source: str | None = field(default=None, metadata=omit)
+    core: str = field(default="", metadata=omit)  # the text compared with other mentions
 
     @property
     def own_voice(self) -> bool:
         """The article says it itself (no attribution, no headline attribution)."""
         return self.kind == "factual" or (self.kind == "headline" and self.headline_source is None)
-
-    def to_dict(self) -> dict:
-        return {
-            "article_id": self.article_id,
-            "field": self.field,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "kind": self.kind,
-            "hedged": self.hedged,
-            "negated": self.negated,
-        }
 
 
 def facts_of(analysis: Analysis) -> tuple[Fact, ...]:

@@ -7,10 +7,10 @@ makes them into a :class:`~corroborate.corroboration.build.StoryReport`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from corroborate.corroboration.claims import Mention
-from corroborate.types import Analysis
+from corroborate.types import Analysis, as_mapping
 
 __all__ = ["Claim", "ClaimSource", "StoryMember"]
 
@@ -27,7 +27,7 @@ class StoryMember:
 @dataclass(frozen=True, slots=True)
 class ClaimSource:
     """One source of a claim in one article. ``own_voice``: the article's outlet states it itself
-    (``text`` is then the outlet name). ``key`` identifies independent sources."""
+    (``text`` is then the outlet name). ``independent_key`` identifies independent sources."""
 
     article_id: int
     text: str
@@ -36,11 +36,11 @@ class ClaimSource:
     via: str | None
     certainty: str
     role: str  # "asserts" | "hedges" | "denies" | "withholds"
+    own_voice: bool
+    field: str  # "title" | "text": ``start``/``end`` index it
     start: int
     end: int
-    field: str = "text"
-    own_voice: bool = False
-    key: str = ""
+    independent_key: str = ""
 
     @property
     def backs(self) -> bool:
@@ -52,55 +52,23 @@ class ClaimSource:
         """A named person, organisation or identified document (outlets relay; they are not on record)."""
         return self.named and not self.own_voice and self.kind in ("person", "organization", "document")
 
-    def to_dict(self) -> dict:
-        return {
-            "article_id": self.article_id,
-            "text": self.text,
-            "kind": self.kind,
-            "named": self.named,
-            "via": self.via,
-            "certainty": self.certainty,
-            "role": self.role,
-            "own_voice": self.own_voice,
-            "field": self.field,
-            "start": self.start,
-            "end": self.end,
-            "independent_key": self.key,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Claim:
     id: str
     text: str
     kind: str
-    mentions: tuple[Mention, ...]
-    sources: tuple[ClaimSource, ...]
-    stances: tuple[tuple[int, str], ...]  # (article id, stance), every member
-    stance_basis: tuple[
-        tuple[int, str], ...
-    ]  # (article id, "own_voice"|"attribution"|"denial"|"model"|"none")
     status: str
     sourcing: str
     outlets: int
-    counts: tuple[tuple[str, int], ...]
     summary: str
+    counts: tuple[tuple[str, int], ...] = field(metadata=as_mapping)
+    mentions: tuple[Mention, ...]
+    sources: tuple[ClaimSource, ...]
+    stances: tuple[tuple[int, str], ...] = field(metadata=as_mapping)  # (article id, stance), every member
+    stance_basis: tuple[tuple[int, str], ...] = field(
+        metadata=as_mapping
+    )  # (article id, "own_voice"|"attribution"|"denial"|"model"|"none")
 
     def stance_of(self, article_id: int) -> str:
         return dict(self.stances).get(article_id, "unrelated")
-
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "text": self.text,
-            "kind": self.kind,
-            "status": self.status,
-            "sourcing": self.sourcing,
-            "outlets": self.outlets,
-            "summary": self.summary,
-            "counts": dict(self.counts),
-            "mentions": [m.to_dict() for m in self.mentions],
-            "sources": [s.to_dict() for s in self.sources],
-            "stances": {str(a): s for a, s in self.stances},
-            "stance_basis": {str(a): b for a, b in self.stance_basis},
-        }

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from corroborate.corroboration import claims as claims_mod
 from corroborate.corroboration.model import Claim, StoryMember
-from corroborate.types import Fact
+from corroborate.types import Fact, as_object
 from corroborate.words import word_set
 
 _FUTURE = re.compile(
@@ -64,16 +64,6 @@ class Outcome:
     text: str
     result: str  # "fulfilled" | "failed"
 
-    def to_dict(self) -> dict:
-        return {
-            "article_id": self.article_id,
-            "published": self.published.isoformat() if self.published else None,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "result": self.result,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
@@ -90,29 +80,9 @@ class Prediction:
     cue: str | None
     window_start: date | None
     window_end: date | None
-    window_evidence: tuple[int, int, str] | None
+    window_evidence: tuple[int, int, str] | None = field(metadata=as_object("start", "end", "text"))
     status: str
     outcome: Outcome | None = None
-
-    def to_dict(self) -> dict:
-        evidence = self.window_evidence
-        return {
-            "claim_id": self.claim_id,
-            "article_id": self.article_id,
-            "field": self.field,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "made": self.made.isoformat() if self.made else None,
-            "cue": self.cue,
-            "window_start": self.window_start.isoformat() if self.window_start else None,
-            "window_end": self.window_end.isoformat() if self.window_end else None,
-            "window_evidence": None
-            if evidence is None
-            else {"start": evidence[0], "end": evidence[1], "text": evidence[2]},
-            "status": self.status,
-            "outcome": self.outcome.to_dict() if self.outcome else None,
-        }
 
 
 def _sentence_of(ranges: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:

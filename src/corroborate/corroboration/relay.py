@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from corroborate.attribution.lexicon import OUTLETS
 from corroborate.corroboration.model import StoryMember
-from corroborate.types import Span
+from corroborate.types import Span, json_as
 
 UNKNOWN_OUTLET = "(unknown outlet)"
 
@@ -80,34 +80,35 @@ class RelayEdge:
     span: Span
     via: str  # "source" | "channel"
 
-    def to_dict(self) -> dict:
-        return {
-            "from_outlet": self.from_outlet,
-            "to_outlet": self.to_outlet,
-            "article_id": self.article_id,
-            "span": self.span.to_dict(),
-            "via": self.via,
+
+def _evidence(edges: Iterable[RelayEdge]) -> list[dict]:
+    """A link's edges as JSON: article id, via, and the span's offsets and text."""
+    return [
+        {
+            "article_id": e.article_id,
+            "via": e.via,
+            "start": e.span.start,
+            "end": e.span.end,
+            "text": e.span.text,
         }
+        for e in edges
+    ]
 
 
 @dataclass(frozen=True, slots=True)
 class RelayLink:
-    """All edges between two outlets, aggregated."""
+    """All edges between two outlets, aggregated: ``evidence`` holds the edges."""
 
     from_outlet: str
     to_outlet: str
     count: int
     article_ids: tuple[int, ...]
-    edges: tuple[RelayEdge, ...]
+    evidence: tuple[RelayEdge, ...] = field(metadata=json_as(_evidence))
 
-    def to_dict(self) -> dict:
-        return {
-            "from_outlet": self.from_outlet,
-            "to_outlet": self.to_outlet,
-            "count": self.count,
-            "article_ids": list(self.article_ids),
-            "evidence": [{"article_id": e.article_id, "via": e.via, **e.span.to_dict()} for e in self.edges],
-        }
+    @property
+    def edges(self) -> tuple[RelayEdge, ...]:
+        """The edges of the link: ``evidence`` under its earlier name."""
+        return self.evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,22 +118,11 @@ class OutletNode:
     relays: int  # edges from it
     relayed_by: int  # edges to it
 
-    def to_dict(self) -> dict:
-        return {
-            "name": self.name,
-            "articles": self.articles,
-            "relays": self.relays,
-            "relayed_by": self.relayed_by,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class OutletGraph:
     nodes: tuple[OutletNode, ...]
     links: tuple[RelayLink, ...]
-
-    def to_dict(self) -> dict:
-        return {"nodes": [n.to_dict() for n in self.nodes], "links": [link.to_dict() for link in self.links]}
 
 
 def _article_edges(member: StoryMember) -> list[tuple[str, str, Span, str]]:

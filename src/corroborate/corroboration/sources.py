@@ -168,10 +168,20 @@ def claim_sources(group: ClaimGroup, ctx: SourceContext) -> list[ClaimSource]:
             role = "denies" if contrary else ("hedges" if mention.hedged else "asserts")
             out.append(
                 ClaimSource(
-                    mention.article_id, name, "outlet", True, None, "hedged" if mention.hedged else "asserted",
-                    role, mention.start, mention.end, mention.field, True, f"outlet:{outlet}",
+                    article_id=mention.article_id,
+                    text=name,
+                    kind="outlet",
+                    named=True,
+                    via=None,
+                    certainty="hedged" if mention.hedged else "asserted",
+                    role=role,
+                    own_voice=True,
+                    field=mention.field,
+                    start=mention.start,
+                    end=mention.end,
+                    independent_key=f"outlet:{outlet}",
                 )
-            )  # fmt: skip
+            )
             continue
         for index in mention.attributions:
             att = member.analysis.attributions[index]
@@ -194,18 +204,18 @@ def claim_sources(group: ClaimGroup, ctx: SourceContext) -> list[ClaimSource]:
                 key = f"anon:{outlet}:{description}"
             out.append(
                 ClaimSource(
-                    mention.article_id,
-                    att.source.text if att.source else "",
-                    att.source_kind,
-                    named,
-                    via,
-                    att.certainty,
-                    _role(att, contrary),
-                    span.start,
-                    span.end,
-                    "text",
-                    False,
-                    key,
+                    article_id=mention.article_id,
+                    text=att.source.text if att.source else "",
+                    kind=att.source_kind,
+                    named=named,
+                    via=via,
+                    certainty=att.certainty,
+                    role=_role(att, contrary),
+                    own_voice=False,
+                    field="text",
+                    start=span.start,
+                    end=span.end,
+                    independent_key=key,
                 )
             )
     return out
@@ -231,7 +241,7 @@ def claim_status(sources: Sequence[ClaimSource]) -> str:
         return "contested"
     if any(s.on_record for s in backing):
         return "on_record"
-    if len({s.key for s in backing}) >= 2:
+    if len({s.independent_key for s in backing}) >= 2:
         return "corroborated"
     if backing and all(s.via is not None for s in backing):
         return "relayed_only"
@@ -254,10 +264,10 @@ def claim_summary(status: str, sourcing: str, outlets: int, sources: Sequence[Cl
     outlets", "on record: ...", "denied on record by ...", "known only through relays of ..."."""
     across = f"across {outlets} outlet{'s' if outlets != 1 else ''}"
     backing = [s for s in sources if s.backs]
-    independent = len({s.key for s in backing})
+    independent = len({s.independent_key for s in backing})
     n = f"{independent} independent source{'s' if independent != 1 else ''}"
     if sourcing == "anonymous_only":
-        anonymous = len({s.key for s in backing if not s.own_voice})
+        anonymous = len({s.independent_key for s in backing if not s.own_voice})
         n = f"{anonymous} anonymous source{'s' if anonymous != 1 else ''}"
     if status == "denied":
         who = next(s for s in sources if s.role == "denies" and (s.on_record or s.own_voice))

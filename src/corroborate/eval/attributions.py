@@ -199,23 +199,25 @@ class Scores:
         num = self.source_found_strict if strict else self.source_found_loose
         return num / self.cue_found if self.cue_found else 0.0
 
-    def to_dict(self) -> dict:
-        out: dict = {"documents": self.documents}
-        for lab, c in self.counts.items():
-            ep, er, ef = c.prf("exact")
-            op, orr, of = c.prf("overlap")
-            out[lab] = {
-                "gold": c.gold,
-                "pred": c.pred,
-                "exact": {"tp": c.exact, "p": ep, "r": er, "f1": ef},
-                "overlap": {"tp": c.overlap, "p": op, "r": orr, "f1": of},
-            }
-        out["source_given_cue"] = {
-            "cue_found": self.cue_found,
-            "strict": self.source_given_cue(True),
-            "loose": self.source_given_cue(False),
+
+def score_summary(scores: Scores) -> dict:
+    """The scores as a JSON report: documents, exact and overlap P/R/F1 per label, source|cue."""
+    out: dict = {"documents": scores.documents}
+    for lab, c in scores.counts.items():
+        ep, er, ef = c.prf("exact")
+        op, orr, of = c.prf("overlap")
+        out[lab] = {
+            "gold": c.gold,
+            "pred": c.pred,
+            "exact": {"tp": c.exact, "p": ep, "r": er, "f1": ef},
+            "overlap": {"tp": c.overlap, "p": op, "r": orr, "f1": of},
         }
-        return out
+    out["source_given_cue"] = {
+        "cue_found": scores.cue_found,
+        "strict": scores.source_given_cue(True),
+        "loose": scores.source_given_cue(False),
+    }
+    return out
 
 
 def score_document(gold: GoldDocument, predicted: Sequence[Triple], into: Scores | None = None) -> Scores:

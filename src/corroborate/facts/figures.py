@@ -40,11 +40,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from corroborate.facts.dates import find_dates
-from corroborate.types import Fact, Span
+from corroborate.types import Fact, Span, as_objects
 from corroborate.words import word_set
 
 __all__ = ["Conflict", "extract_facts", "find_conflicts"]
@@ -178,14 +178,7 @@ class Conflict:
 
     quantity: str
     unit: str | None
-    values: tuple[tuple[int, Fact], ...]
-
-    def to_dict(self) -> dict:
-        return {
-            "quantity": self.quantity,
-            "unit": self.unit,
-            "values": [{"article_id": aid, "fact": fact.to_dict()} for aid, fact in self.values],
-        }
+    values: tuple[tuple[int, Fact], ...] = field(metadata=as_objects("article_id", "fact"))
 
 
 @dataclass(slots=True)

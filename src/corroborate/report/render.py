@@ -23,7 +23,7 @@ from corroborate.report.common import (
     shorten,
 )
 from corroborate.report.html import render_html
-from corroborate.types import Analysis, Span
+from corroborate.types import Analysis, to_json
 
 Format = Literal["md", "json", "html", "csv"]
 Renderer = Callable[[Sequence[tuple[int, Analysis]]], str]
@@ -65,10 +65,6 @@ def render(analyses: Sequence[tuple[int, Analysis]], fmt: Format) -> str:
 # --------------------------------------------------------------------------- JSON
 
 
-def _span(span: Span | None) -> dict | None:
-    return None if span is None else span.to_dict()
-
-
 def article_record(article_id: int, analysis: Analysis) -> dict:
     """One element of the JSON report's ``articles`` array."""
     article = analysis.article
@@ -84,25 +80,20 @@ def article_record(article_id: int, analysis: Analysis) -> dict:
         "attributions": [
             {
                 "seq": seq,
-                "source": _span(att.source),
-                "cue": _span(att.cue),
-                "content": _span(att.content),
+                "source": to_json(att.source),
+                "cue": to_json(att.cue),
+                "content": to_json(att.content),
                 "source_kind": att.source_kind,
-                "channel": _span(att.channel),
+                "channel": to_json(att.channel),
                 "certainty": att.certainty,
                 "direct": bool(att.direct),
                 "extractor": att.extractor or analysis.extractor,
             }
             for seq, att in enumerate(analysis.attributions)
         ],
-        "boilerplate": [
-            {"kind": b.kind, "start": b.start, "end": b.end, "snippet": b.snippet}
-            for b in analysis.boilerplate
-        ],
-        "damage": [
-            {"kind": d.kind, "start": d.start, "end": d.end, "snippet": d.snippet} for d in analysis.damage
-        ],
-        "facts": [fact.to_dict() for fact in analysis.facts],
+        "boilerplate": to_json(analysis.boilerplate),
+        "damage": to_json(analysis.damage),
+        "facts": to_json(analysis.facts),
     }
 
 

@@ -14,13 +14,13 @@ from corroborate.corroboration.build import StoryReport
 from corroborate.corroboration.model import Claim
 from corroborate.report.common import generated_by, md_escape, shorten
 from corroborate.report.html import CSS as BASE_CSS
-from corroborate.types import format_iso_date
+from corroborate.types import format_iso_date, to_json
 
 CLAIM_MAX = 160
 
 
 def render(report: StoryReport, fmt: str) -> str:
-    """``report`` as ``md``, ``json`` (its ``to_dict``) or ``html`` (one standalone page)."""
+    """``report`` as ``md``, ``json`` (:func:`~corroborate.types.to_json`) or ``html`` (one standalone page)."""
     renderer = BRIEF_FORMATS.get(fmt)
     if renderer is None:
         raise ValueError(f"unknown story brief format {fmt!r}; expected one of {', '.join(FORMATS)}")
@@ -28,7 +28,7 @@ def render(report: StoryReport, fmt: str) -> str:
 
 
 def render_json(report: StoryReport) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"
 
 
 def _iso(d: date | None) -> str:

@@ -20,16 +20,6 @@ class ArticleRow:
     published: date | None
     attributions: int
 
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "outlet": self.outlet,
-            "url": self.url,
-            "published": self.published.isoformat() if self.published else None,
-            "attributions": self.attributions,
-        }
-
 
 def list_articles(
     store: Database, *, outlet: str | None = None, limit: int = 50, offset: int = 0

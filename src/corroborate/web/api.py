@@ -19,7 +19,7 @@ from starlette.datastructures import UploadFile
 from corroborate.errors import NotFound
 from corroborate.ingest.records import Defaults, article_from_record
 from corroborate.store.queries import article_exists, list_articles
-from corroborate.types import Article
+from corroborate.types import Article, to_json
 from corroborate.web import services
 from corroborate.web.deps import API_PREFIX, MAX_FORM_FIELDS, MAX_PAGE_SIZE, context_of
 from corroborate.web.security import WebError
@@ -65,7 +65,7 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 def _listing(items: list[dict], page: Page) -> dict:
-    return {"items": items, **page.to_dict()}
+    return {"items": items, **to_json(page)}
 
 
 # --------------------------------------------------------------------------- stories
@@ -85,7 +85,7 @@ def get_stories(
     params = services.story_filters(q, outlet, since, until)
     items, total = services.list_stories(ctx.store, params, limit, offset)
     page = Page(total, limit, offset, f"{API_PREFIX}/stories", params)
-    return _listing([services.jsonable(s) for s in items], page)
+    return _listing(to_json(items), page)
 
 
 @router.get(
@@ -95,7 +95,7 @@ def get_stories(
 )
 def get_story(request: Request, story_id: str) -> dict:
     report = services.load_story(context_of(request).store, story_id)
-    return services.jsonable(report.to_dict())
+    return to_json(report)
 
 
 # --------------------------------------------------------------------------- articles
@@ -110,7 +110,7 @@ def get_articles(
 ) -> dict:
     store = context_of(request).store
     rows, total = list_articles(store, outlet=outlet, limit=limit, offset=offset)
-    items = [{**row.to_dict(), "story_id": services.story_of(store, row.id)} for row in rows]
+    items = [{**to_json(row), "story_id": services.story_of(store, row.id)} for row in rows]
     params = (("outlet", outlet),) if outlet else ()
     return _listing(items, Page(total, limit, offset, f"{API_PREFIX}/articles", params))
 
@@ -214,4 +214,4 @@ async def read_article(request: Request, max_upload: int) -> Article:
 def get_outlets(request: Request, limit: Limit = PAGE_SIZE, offset: Offset = 0) -> dict:
     stats = services.outlets(context_of(request).store)
     page = Page(len(stats), limit, offset, f"{API_PREFIX}/outlets")
-    return _listing([services.jsonable(s) for s in stats[offset : offset + limit]], page)
+    return _listing(to_json(stats[offset : offset + limit]), page)

@@ -14,7 +14,7 @@ from corroborate.errors import IngestError, NotFound
 from corroborate.ingest.records import Defaults, article_from_record
 from corroborate.store.queries import article_exists, list_articles
 from corroborate.store.stories import outlet_names
-from corroborate.types import Article
+from corroborate.types import Article, to_json
 from corroborate.web import charts, services
 from corroborate.web.deps import MAX_FORM_FIELDS, MAX_PAGE_SIZE, context_of
 from corroborate.web.security import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, new_csrf_nonce
@@ -81,7 +81,7 @@ def stories_page(
 @router.get("/stories/{story_id}")
 def story_page(request: Request, story_id: str) -> Response:
     store = context_of(request).store
-    report = services.jsonable(services.load_story(store, story_id).to_dict())
+    report = to_json(services.load_story(store, story_id))
     texts = dict(store.iter_articles([a["id"] for a in report.get("articles", [])]))
     return render(request, "story.html", charts.story_context(report, texts), nav="stories")
 
@@ -129,7 +129,7 @@ def article_page(
 
 @router.get("/outlets")
 def outlets_page(request: Request) -> Response:
-    stats = [services.jsonable(s) for s in services.outlets(context_of(request).store)]
+    stats = to_json(services.outlets(context_of(request).store))
     return render(request, "outlets.html", {"outlets": stats}, nav="outlets")
 
 

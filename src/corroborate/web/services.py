@@ -1,11 +1,9 @@
-"""Glue between the web layer and the app use cases (``app.stories``, ``app.ingest``): calls, JSON conversion, uploads."""
+"""Glue between the web layer and the app use cases (``app.stories``, ``app.ingest``): calls and uploads."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from datetime import date, datetime
-from enum import Enum
+from datetime import date
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -64,23 +62,6 @@ def ingest(ctx: WebContext, article: Article) -> Any:
     """Analyse and store one article (one at a time: the NLP pipeline is not shared between threads)."""
     with ctx.ingest_lock:
         return ingest_article(ctx.store, article, mode=ctx.mode)
-
-
-def jsonable(value: Any) -> Any:
-    """Dataclasses, dates, tuples and enums as plain JSON values."""
-    if hasattr(value, "to_dict") and callable(value.to_dict):
-        return jsonable(value.to_dict())
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [jsonable(v) for v in value]
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value
 
 
 # --------------------------------------------------------------------------- uploads

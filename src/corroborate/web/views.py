@@ -4,15 +4,16 @@ Jinja filters. Pure functions; every string ends up in an autoescaped template o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import ClassVar
 from urllib.parse import urlencode, urlsplit
 
 import jinja2
 
 from corroborate.report.common import format_share, ledger, shorten, span_display
 from corroborate.report.render import article_record
-from corroborate.types import ANONYMOUS_KINDS, Analysis
+from corroborate.types import ANONYMOUS_KINDS, Analysis, omit
 
 KIND_LABELS: dict[str, str] = {
     "person": "named person",
@@ -64,11 +65,15 @@ def register_filters(env: jinja2.Environment) -> None:
 
 @dataclass(frozen=True)
 class Page:
+    """One page of a listing; as JSON: ``total``, ``limit``, ``offset`` and the ``next`` page's link."""
+
+    json_derived: ClassVar[tuple[str, ...]] = ("next",)
+
     total: int
     limit: int
     offset: int
-    base: str  # path of the listing
-    params: tuple[tuple[str, str], ...] = ()  # the filters to keep in the links
+    base: str = field(metadata=omit)  # path of the listing
+    params: tuple[tuple[str, str], ...] = field(default=(), metadata=omit)  # the filters to keep in the links
 
     def _link(self, offset: int) -> str:
         query = [*self.params, ("limit", str(self.limit)), ("offset", str(offset))]
@@ -89,9 +94,6 @@ class Page:
     @property
     def previous(self) -> str | None:
         return self._link(max(self.offset - self.limit, 0)) if self.offset > 0 else None
-
-    def to_dict(self) -> dict:
-        return {"total": self.total, "limit": self.limit, "offset": self.offset, "next": self.next}
 
 
 # --------------------------------------------------------------------------- the article text
