@@ -62,9 +62,8 @@ def scrub(value, *, keep_text: bool = True):
 
 def _lines(stdout: str, *, keep_text: bool) -> list:
     rows = [json.loads(line) for line in stdout.splitlines() if line.strip()]
-    for row in rows:
-        if "path" in row:
-            row["path"] = Path(row["path"]).name
+    for row in rows:  # the input's file name only: where ../shared lies differs between machines
+        row["file"] = Path(row["file"]).name
     return scrub(rows, keep_text=keep_text)
 
 
