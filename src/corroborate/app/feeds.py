@@ -33,6 +33,7 @@ from corroborate.app.runner import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, Progress
 from corroborate.errors import IngestError
 from corroborate.ingest.fetch import Fetcher, FetchError, fetch_article, is_web_url
 from corroborate.ingest.records import Defaults, IngestFailure, IngestItem
+from corroborate.store.feeds import feed_state, save_feed_state
 from corroborate.types import Article
 
 if TYPE_CHECKING:
@@ -95,14 +96,10 @@ class StoreFeedStates:
         self.store = store
 
     def get(self, url: str) -> FeedState | None:
-        from corroborate.store.feeds import feed_state
-
         found = feed_state(self.store, url)
         return None if found is None else FeedState(*found)
 
     def save(self, url: str, state: FeedState) -> None:
-        from corroborate.store.feeds import save_feed_state
-
         save_feed_state(self.store, url, state.etag, state.last_modified)
 
 

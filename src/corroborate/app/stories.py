@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from corroborate.corroboration.build import build_story
+from corroborate.corroboration.model import StoryMember
+from corroborate.corroboration.relay import relay_edges
 from corroborate.store import stories as store_stories
 from corroborate.store.articles import Store
 from corroborate.types import ANONYMOUS_KINDS, as_objects
@@ -86,8 +89,6 @@ def _stance_function():
 
 def members(store: Store, story_id: str) -> list:
     """The story's :class:`corroborate.corroboration.build.StoryMember`s, in published order."""
-    from corroborate.corroboration.model import StoryMember
-
     rows = store_stories.story_members(store, story_id)
     loaded = dict(store.load_many([article_id for article_id, _ in rows])) if rows else {}
     return [
@@ -99,8 +100,6 @@ def members(store: Store, story_id: str) -> list:
 
 def load_story(store: Store, story_id: str, *, today: date | None = None, stance: bool = True):
     """The full :class:`corroborate.corroboration.build.StoryReport` of one story (NotFound if none)."""
-    from corroborate.corroboration.build import build_story
-
     return build_story(
         story_id, members(store, story_id), stance=stance_function() if stance else None, today=today
     )
@@ -126,9 +125,6 @@ def group_pending(store: Store) -> list[store_stories.Membership]:
 
 def outlets(store: Store) -> list[OutletStats]:
     """Per outlet: articles, attributions, anonymous ones, whom it relays and who relays it."""
-    from corroborate.corroboration.model import StoryMember
-    from corroborate.corroboration.relay import relay_edges
-
     kinds = store_stories.attribution_counts(store)
     article_counts: dict[str, int] = {}
     relays: dict[str, dict[str, int]] = {}

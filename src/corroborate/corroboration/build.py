@@ -42,6 +42,7 @@ from corroborate.corroboration.sources import (
     claim_summary,
     contrary_mentions,
 )
+from corroborate.facts.figures import find_conflicts
 from corroborate.types import Fact, as_keyed, omit
 
 __all__ = [
@@ -283,10 +284,6 @@ def _first(claim: Claim, rank: dict[int, int]) -> tuple:
 
 
 def _conflicts(items: Sequence[tuple[int, Fact]]) -> tuple:
-    try:
-        from corroborate.facts.figures import find_conflicts
-    except ImportError:
-        return ()
     return tuple(find_conflicts(items))
 
 

@@ -44,6 +44,7 @@ from corroborate.corroboration.claim_text import (
     term_vector,
     tokens,
 )
+from corroborate.facts.figures import extract_facts
 from corroborate.types import Analysis, Fact, omit
 
 __all__ = [
@@ -117,14 +118,9 @@ class Mention:
 
 
 def facts_of(analysis: Analysis) -> tuple[Fact, ...]:
-    """The analysis's facts; for an analysis made before facts were extracted, they are extracted now
-    (nothing when :mod:`corroborate.facts.figures` is unavailable)."""
+    """The analysis's facts; for an analysis made before facts were extracted, they are extracted now."""
     if analysis.facts:
         return analysis.facts
-    try:
-        from corroborate.facts.figures import extract_facts
-    except ImportError:
-        return ()
     skip = [(b.start, b.end) for b in analysis.boilerplate]
     try:
         return tuple(extract_facts(analysis.article.text, analysis.article.published, skip))

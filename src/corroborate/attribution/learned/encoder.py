@@ -34,6 +34,21 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from corroborate.attribution.learned.crf import (
+    attributions_from_spans,
+    extract_attributions_model,
+    load_models,
+    log_marginals,
+    split_at_paragraphs,
+)
+from corroborate.attribution.learned.crf_features import (
+    base_features,
+    bio_spans,
+    cue_features,
+    doc_info,
+    stage2_features,
+)
+from corroborate.attribution.learned.encoder_features import piece_features, sizes
 from corroborate.errors import ModelUnavailable
 
 LABELS = ("cue", "source", "content")
@@ -269,8 +284,6 @@ def feature_sizes(meta: dict) -> list[int]:
     """Embedding-table sizes of the parse features a model was trained with (none: ``[]``)."""
     if not meta.get("features"):
         return []
-    from corroborate.attribution.learned.encoder_features import sizes
-
     return sizes(meta["features"])
 
 
@@ -346,8 +359,6 @@ def predict_char_tags(enc: Encoder, text: str, doc=None) -> tuple[list[tuple[int
     if enc.meta.get("features") and offsets:
         if doc is None:
             raise ValueError("this encoder model reads parse features: pass the parsed doc")
-        from corroborate.attribution.learned.encoder_features import piece_features
-
         feats = piece_features(doc, offsets, enc.meta["features"])
     return offsets, piece_tags(enc, ids, feats=feats)
 
@@ -401,8 +412,6 @@ def token_pieces(
 def spans_of(seq: Sequence[int], real: Sequence[int]) -> list[tuple[int, int]]:
     """Token ranges from tag ids over the ``real`` tokens (:func:`tagger_features.bio_spans` on them);
     the whitespace tokens between real ones neither open nor end a span."""
-    from corroborate.attribution.learned.crf_features import bio_spans
-
     return [(real[a], real[b - 1] + 1) for a, b in bio_spans([TAGS[int(i)] for i in seq])]
 
 
@@ -430,14 +439,6 @@ def spans_for_doc(doc, enc: Encoder, info=None, tags=None) -> dict[str, list[tup
     constrained Viterbi. The cue decides first; the source and content CRFs then see the combined cues.
     ``tags``: the encoder's output for ``doc`` computed earlier (:func:`predict_char_tags`), e.g. on a GPU."""
     import pycrfsuite
-
-    from corroborate.attribution.learned.crf import load_models, log_marginals, split_at_paragraphs
-    from corroborate.attribution.learned.crf_features import (
-        base_features,
-        cue_features,
-        doc_info,
-        stage2_features,
-    )
 
     crf = load_models()
     if info is None:
@@ -470,13 +471,6 @@ def extract_attributions_encoder(doc, enc: Encoder | None = None, version: str =
     If the encoder fails on an article, the failure is logged and the CRF model's attributions are
     returned instead, so the batch goes on."""
     import logging
-
-    from corroborate.attribution.learned.crf import (
-        attributions_from_spans,
-        extract_attributions_model,
-        load_models,
-    )
-    from corroborate.attribution.learned.crf_features import doc_info
 
     if len(doc) == 0:
         return ()

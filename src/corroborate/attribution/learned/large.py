@@ -25,6 +25,7 @@ from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
 
+from corroborate.attribution.learned.encoder import extract_attributions_encoder, open_encoder
 from corroborate.errors import ModelUnavailable
 
 MODEL_VERSION = "large@2"
@@ -151,8 +152,6 @@ def base_dir(parts: list[Path] | None = None, cache: Path | None = None) -> Path
 @lru_cache(maxsize=1)
 def load_large():
     """The committed ``large`` weights over the joined base (:class:`corroborate.attribution.learned.encoder.Encoder`)."""
-    from corroborate.attribution.learned.encoder import open_encoder
-
     root = resources.files("corroborate") / "models" / "encoder_large"
     with resources.as_file(root) as folder:
         return open_encoder(Path(folder), base=base_dir())
@@ -160,6 +159,4 @@ def load_large():
 
 def extract_attributions_large(doc) -> tuple:
     """Attributions of the ``large`` mode (:func:`corroborate.attribution.learned.encoder.extract_attributions_encoder`)."""
-    from corroborate.attribution.learned.encoder import extract_attributions_encoder
-
     return extract_attributions_encoder(doc, load_large(), MODEL_VERSION)
