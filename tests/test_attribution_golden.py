@@ -118,7 +118,7 @@ CASES: list[tuple[str, str, dict]] = [
         dict(
             cue="said",
             source="a spokesman for the union",
-            kind="organization",
+            kind="anonymous_individual",
             content="'We will fight this decision all the way,'",
             direct=True,
         ),
@@ -872,11 +872,61 @@ CASES: list[tuple[str, str, dict]] = [
             direct=True,
         ),
     ),
+    # ------------------------------------------------------------------ real-news source kinds
+    (
+        "title_before_full_name",
+        "Minister in the Ministry of Finance Brian Manning said the budget would pass.",
+        dict(
+            cue="said",
+            source="Minister in the Ministry of Finance Brian Manning",
+            kind="person",
+            content="the budget would pass",
+        ),
+    ),
+    (
+        "spokesperson_for_a_body",
+        "A spokesperson for Sheffield University said the lecture had been cancelled.",
+        dict(
+            cue="said",
+            source="A spokesperson for Sheffield University",
+            kind="anonymous_individual",
+            content="the lecture had been cancelled",
+        ),
+    ),
+    (
+        "surname_after_full_name",
+        "Taher El-sayed heads the council. El-sayed said the ruling was final.",
+        dict(cue="said", source="El-sayed", kind="person", content="the ruling was final"),
+    ),
+    (
+        "pair_after_two_names",
+        "Tom Hale and Ann Cole opened the bakery in 2019. The pair said business had doubled.",
+        dict(cue="said", source="The pair", kind="person", content="business had doubled"),
+    ),
+    (
+        "she_never_named",
+        "Neighbours described a frightening night. She said the shouting went on for an hour.",
+        dict(
+            cue="said", source="She", kind="anonymous_individual", content="the shouting went on for an hour"
+        ),
+    ),
+    (
+        "call_sign_outlet",
+        "According to KTVU-2, the fire started in a kitchen.",
+        dict(cue="According to", source="KTVU-2", kind="outlet", content="the fire started in a kitchen"),
+    ),
 ]
 
 # Sentences with no attribution in them at all.
 NEGATIVES: list[tuple[str, str]] = [
     ("expected_to", "The president is expected to sign the bill on Friday."),
+    # not attributions (corroborate.attribution.plausible)
+    ("own_hedge_think", "I think the committee got this wrong."),
+    ("own_hedge_suspect", "We suspect the launch will slip to spring."),
+    ("not_disclosed", "The ministry has not disclosed whether the reactor was damaged."),
+    ("pleaded_not_guilty", "Jones pleaded not guilty to all charges."),
+    ("declared_emergency", "The government declared a state of emergency in three provinces."),
+    ("video_shows", "The video also shows a second man kneeling beside the road."),
     ("empty", ""),
     ("whitespace", "  \n\n  "),
     ("quote_inside_speech", "He walked out before anyone could say a word."),

@@ -70,7 +70,7 @@ PHRASES: list[tuple[str, str]] = [
     ("Republicans", "organization"),
     ("the FBI", "organization"),
     ("Tesla", "organization"),
-    ("a Pentagon spokesman", "organization"),
+    ("the Pentagon spokesman", "organization"),
     ("the company", "organization"),
 ]
 
@@ -131,6 +131,8 @@ PATTERNS: list[tuple[str, str]] = [
     # unnamed singular roles
     ("a spokesman", "anonymous_individual"),
     ("A spokeswoman for Senator Jane Doe", "anonymous_individual"),
+    ("a Pentagon spokesman", "anonymous_individual"),
+    ("A spokesperson for Sheffield University", "anonymous_individual"),
     ("the announcer", "anonymous_individual"),
     ("the ad's narrator", "anonymous_individual"),
     ("his lawyer", "anonymous_individual"),

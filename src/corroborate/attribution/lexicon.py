@@ -68,13 +68,13 @@ OUTLET_MODIFIERS: frozenset[str] = word_set("editorial news media")
 
 OUTLET_NOUNS: frozenset[str] = word_set(
     "broadcaster broadsheet channel magazine media network newspaper newsroom outlet paper press "
-    "publication tabloid website"
+    "publication radio tabloid television tv website"
 )
 DOCUMENT_NOUNS: frozenset[str] = word_set(
     "account ad advert advertisement affidavit agreement amendment analysis announcement answer "
     "article assessment audio audit average ballot banner bill blog book brief brochure budget bylaw "
     "cable caption census chart charter clip column comment commercial complaint constitution "
-    "contract data decree diary document documentary dossier draft e-mail editorial email entry "
+    "contract data decree diary dictionary document documentary dossier draft e-mail editorial email entry "
     "episode essay estimate evidence figures filing film finding flyer footage forecast graphic "
     "guidance guideline headline index indictment inquiry investigation judgment law lawsuit leaflet "
     "leak legislation letter log mailer manifesto map measure memo memoir memorandum message minutes "
@@ -89,7 +89,7 @@ DOCUMENT_NOUNS: frozenset[str] = word_set(
 ORG_NOUNS: frozenset[str] = word_set(
     "administration agency airline alliance army association authorities authority bank bloc board "
     "brand bureau bureaucracy cabinet camp campaign carrier caucus charity church city club coalition "
-    "college commission committee company congress consortium corporation council country county "
+    "college command commission committee company congress consortium corporation council country county "
     "court delegation department embassy establishment federation firm force foundation fund giant "
     "government group hospital institute insurer jury kremlin leadership legislature lender maker "
     "management manufacturer military ministry movement nation navy nonprofit office organisation "
@@ -134,11 +134,17 @@ ANON_HEADS: frozenset[str] = word_set(
     "investigator investor lawmaker leaker legislator listener lobbyist loyalist member migrant "
     "millennial moderate musician negotiator neighbor neighbour observer officer official onlooker "
     "operative opponent organiser organizer parent participant patient people person pollster "
-    "proponent prosecutor protester questioner reader refugee relative researcher resident sceptic "
+    "proponent prosecutor protester questioner reader refugee relative rep researcher resident sceptic "
     "scientist skeptic soldier somebody someone source staff staffer strategist student supporter "
     "survivor taxpayer teacher teen teenager trader troop user veteran viewer voice volunteer voter "
     "whistleblower witness worker youth"
 )
+# Modifiers that mark a person as unidentified ("the masked executioner", "an unnamed official"), and
+# what hides a face ("the man in the mask").
+UNIDENTIFIED_MODIFIERS: frozenset[str] = word_set(
+    "anonymous disguised faceless hooded masked unidentified unknown unnamed"
+)
+DISGUISES: frozenset[str] = word_set("balaclava disguise hood mask veil")
 # Identifiable when definite ("the president"), anonymous when indefinite ("a senator").
 ROLE_NOUNS: frozenset[str] = word_set(
     "actor actress admiral ambassador anchor announcer attorney aunt author billionaire bishop boss "
@@ -192,7 +198,7 @@ TITLES: frozenset[str] = word_set(
 )
 ORG_NAME_WORDS: frozenset[str] = word_set(
     "administration agency airlines alliance army assembly association authority bank board bureau "
-    "cabinet campaign capital cdc center centre cia club co co. coalition commission committee company "
+    "cabinet campaign capital cdc center centre cia club co co. coalition command commission committee company "
     "congress consulting corp corp. corporation council court department dhs dnc doj downing epa eu fbi "
     "fda federation force foundation ftc fund gop government group holdings house ice imf inc inc. "
     "industries institute irs kremlin labs llc ltd ltd. ministry motors nasa nations nato navy network "

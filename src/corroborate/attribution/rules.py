@@ -32,6 +32,9 @@ verbless sentences) live in :mod:`corroborate.attribution.patterns`; quotation d
 
 Cues inside quotations are not extracted (what a speaker says someone else said is the speaker's
 content). Hearsay passives with "expected" ("X is expected to …") are predictions, not attributions.
+What only looks like an attribution (a video that "shows", "pleaded not guilty", "has not disclosed", the
+writer's own "I think") is dropped by :func:`corroborate.attribution.plausible.not_attribution`, the last
+check of every extractor (the learned ones call it after :func:`finish` too).
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from corroborate.attribution.patterns import (
     trim_content,
     verbless_rule,
 )
+from corroborate.attribution.plausible import not_attribution
 from corroborate.attribution.quotes import (
     Quotations,
     continuations,
@@ -439,7 +443,7 @@ def extract_attributions(doc) -> tuple[Attribution, ...]:
     for i, q in continuations(text, quotes, [f.content for f in found], directs):
         found.append(Found(found[i].source, found[i].cue, q, q[1]))
     found.sort(key=lambda f: (f.cue[0], f.content[0]))
-    return tuple(
+    finished = (
         finish(
             doc,
             None if f.source is None else Span.of(text, *f.source),
@@ -448,3 +452,4 @@ def extract_attributions(doc) -> tuple[Attribution, ...]:
         )
         for f in found
     )
+    return tuple(att for att in finished if not_attribution(doc, att) is None)

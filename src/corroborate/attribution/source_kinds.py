@@ -6,6 +6,9 @@ through its head noun (:mod:`corroborate.attribution.source_phrases`; word lists
 Decisions:
 
 * ``person`` — a named individual ("Angela Merkel", "Mr. Obama", "White House spokesman Josh Earnest"), a
+  full name after a title or office, even one naming a body ("Minister in the Ministry of Finance Brian
+  Manning", "Iraqi Member of Parliament Ali al-Bredi"), a surname alone or after a role in lower case
+  once the article has given the full name ("al-Bredi", "warden Jacobson"), a
   description with a person's name set off in it ("An attorney for the firm, Mark Reynolds,"), an
   identifiable office holder ("the president", "the governor's chief of staff"), a private role the article
   names somewhere ("his lawyer" when "his lawyer, Mark Reynolds" appears; "the 52-year-old father"), and
@@ -13,14 +16,17 @@ Decisions:
   aides"). A lone name that the document never introduces as a person and the model does not label as one
   ("Tesla said") is taken for an organisation, since people are introduced by full name.
 * ``organization`` — a named body, party, agency, company or government ("the White House", "the Justice
-  Department", "Republicans", "the campaign", "the two unions"), and a spokesperson of a body the phrase
-  names or the story is about ("a Pentagon spokesman", "the spokeswoman").
+  Department", "Republicans", "the campaign", "the two unions"), and the spokesperson of a body the story
+  is about, named in the phrase or pointed back to ("the Pentagon spokesman", "the spokeswoman").
 * ``outlet`` — a news medium being relayed ("The Washington Post reports", "the Times", "CNN"), recognised by
   a gazetteer, a name shaped like an outlet's ("The Springfield Observer", "Acme News Service"), an acronym
-  the article spells out as one, or an outlet noun ("the newspaper", "media", "editorial boards").
+  the article spells out as one, a web address ("iGen.fr"), a broadcaster's call sign ("KCTV-5"), a
+  gazetteer name run together ("the dailycaller") or with its edition ("Breitbart Texas"), or an outlet
+  noun ("the newspaper", "media", "editorial boards", "state television").
 * ``anonymous_individual`` — one unnamed person ("one senior official", "a person familiar with the
-  matter", "an aide", "one of the insiders", "a spokesman", "One Republican", "his lawyer" never named,
-  "the announcer").
+  matter", "an aide", "one of the insiders", "a spokesman", "a Pentagon spokesman", "a spokesperson for
+  the university", "One Republican", "his lawyer" never named, "the announcer"), and a description that
+  marks its person as unidentified ("the masked executioner", "the man in the mask").
 * ``anonymous_group`` — several unnamed people ("three White House insiders", "sources close to the
   prince", "analysts", "those close to the campaign", "some", "a group of doctors", "some Democrats",
   "Americans"), unnamed plural institutions ("several groups", "the companies"), and a coordination with
@@ -30,16 +36,23 @@ Decisions:
 * ``unattributed`` — there is no source span.
 
 Pronouns (also possessive ones, and "each"/"both") take the kind of the nearest fitting earlier mention
-outside quotations: "he"/"she" the nearest person or anonymous individual, "they" the nearest group,
-organisation, outlet or persons mentioned together, "it" the nearest organisation, outlet or document.
+outside quotations (noun chunks, and names the chunker skips): "he"/"she" the nearest person or anonymous
+individual, "they" the nearest group, organisation, outlet or persons mentioned together (in one phrase or
+as two people of one sentence), "it" the nearest organisation, outlet or document. In an earlier sentence
+its subject comes first; in the pronoun's own sentence, its subject before a later object ("Mashnuq gave
+no details about her husband, although he said"). "he"/"she" with no person before them in the article
+stand for someone it never names: anonymous_individual. "The pair", "the couple" and the like take their
+kind as "they" does.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 
 from corroborate.attribution.lexicon import (
     ANON_HEADS,
+    DEFINITE_DETS,
     DISTRIBUTIVE_PRONOUNS,
     DOCUMENT_NOUNS,
     GROUP_PERSONAL,
@@ -50,6 +63,7 @@ from corroborate.attribution.lexicon import (
     ORG_NOUNS,
     OUTLET_NOUNS,
     OUTLETS,
+    PAIR_NOUNS,
     PERSON_ENDING,
     PERSON_PRONOUNS,
     RELATIVE_PRONOUNS,
@@ -60,6 +74,7 @@ from corroborate.attribution.quotes import doc_text, doc_tokens, quotations, spa
 from corroborate.attribution.source_phrases import (
     _determiner,
     _is_plural,
+    _of_object,
     _quantity_group,
     kind_of_head,
     outlet_match,
@@ -96,6 +111,8 @@ _INDIVIDUAL_KINDS = ("person", "anonymous_individual")
 _GROUP_KINDS = ("anonymous_group", "organization", "outlet")
 _IT_KINDS = ("organization", "outlet", "document")
 _STRAY_ROOT_DEPS = frozenset({"nummod", "det", "case", "ccomp", "poss", "amod"})
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE"})
+_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "attr", "dative"})
 _ANTECEDENT_LOOKBACK = 3000  # characters a pronoun looks back for its antecedent: a few paragraphs
 
 _CHANNEL_NOUNS = word_set("""interview statement remarks comments conversation appearance call podcast show broadcast article
@@ -154,32 +171,61 @@ def _mentions(doc) -> tuple[list[int], list[tuple[str, int, bool, bool]]]:
     if cache is not None:
         return cache
     quotes = quotations(doc)
-    starts: list[int] = []
-    info: list[tuple[str, int, bool, bool]] = []
-    for chunk in doc.noun_chunks:
-        root = chunk.root
-        if root.pos_ == "PRON" or quotes.inside(root.idx):
+    found: list[tuple[int, tuple[str, int, bool, bool]]] = []
+    roots: set[int] = set()
+    # noun chunks, and the names the chunker skips (a name whose subtree overlaps an earlier chunk)
+    phrases = [(chunk.root, chunk) for chunk in doc.noun_chunks]
+    phrases += [
+        (ent.root, ent)
+        for ent in doc.ents
+        if ent.label_ in _NAME_LABELS and ent.root.pos_ == "PROPN" and ent.root.dep_ in _ARGUMENT_DEPS
+    ]
+    phrases += [(t, _name_of(t)) for t in doc if t.pos_ == "PROPN" and t.dep_ in ("nsubj", "nsubjpass")]
+    for root, phrase in phrases:
+        if root.i in roots or root.pos_ == "PRON" or quotes.inside(root.idx):
             continue
-        kind = kind_of_head(doc, root, chunk)
+        roots.add(root.i)
+        kind = kind_of_head(doc, root, phrase)
         if kind is None:
             continue
-        starts.append(root.idx)
-        several = _is_plural(root) or any(c.dep_ == "conj" for c in root.children)
-        info.append((kind, root.sent.start, root.dep_ in ("nsubj", "nsubjpass"), several))
+        named_person = root.ent_type_ == "PERSON" and root.text[:1].isupper()  # "Mashnuq" tagged NNS
+        several = _is_plural(root) and not named_person or any(c.dep_ == "conj" for c in root.children)
+        found.append((root.idx, (kind, root.sent.start, root.dep_ in ("nsubj", "nsubjpass"), several)))
+    found.sort(key=lambda f: f[0])
+    starts = [f[0] for f in found]
+    info = [f[1] for f in found]
     doc.user_data["corroborate_mentions"] = (starts, info)
     return starts, info
+
+
+def _person_before(doc, offset: int) -> bool:
+    """Does the article mention a person (outside quotations) before character ``offset``?"""
+    starts, info = _mentions(doc)
+    return any(kind == "person" for kind, *_ in info[: bisect_left(starts, offset)])
+
+
+def _name_of(tok):
+    """A proper noun with the proper nouns compounded right before it ("Danladi Ahmadu")."""
+    first = tok.i
+    while first > 0 and tok.doc[first - 1].pos_ == "PROPN" and tok.doc[first - 1].head.i == tok.i:
+        first -= 1
+    return tok.doc[first : tok.i + 1]
 
 
 def _resolve_pronoun(
     doc, pron, wanted: tuple[str, ...], default: SourceKind, several: bool = False
 ) -> SourceKind:
     """Kind of the nearest fitting earlier mention; in an earlier sentence, its fitting subject wins.
-    With ``several`` ("they"), persons mentioned together fit too; without, they do not ("he")."""
+    With ``several`` ("they", "the pair"), persons mentioned together fit too, in one phrase or as two
+    people of one sentence; without, they do not ("he")."""
     starts, info = _mentions(doc)
+    people_per_sentence = Counter(sent for kind, sent, _, _ in info if kind == "person") if several else {}
 
     def fits(k: int) -> bool:
-        kind, _, _, plural = info[k]
-        return kind in wanted and not (kind == "person" and plural) or several and plural and kind == "person"
+        kind, sent, _, plural = info[k]
+        if kind == "person" and several:
+            return plural or people_per_sentence[sent] >= 2  # "Tom Hale met Ann Cole. They said ..."
+        return kind in wanted and not (kind == "person" and plural)
 
     i = bisect_left(starts, pron.idx) - 1
     floor = pron.idx - _ANTECEDENT_LOOKBACK
@@ -187,7 +233,16 @@ def _resolve_pronoun(
     while i >= 0 and starts[i] >= floor:
         kind, sent_start, is_subject, _ = info[i]
         if fits(i):
-            if is_subject or sent_start == pron_sent:
+            if is_subject:
+                return kind  # type: ignore[return-value]
+            if sent_start == pron_sent:
+                # the subject of the pronoun's own sentence comes first ("Mashnuq gave no details about
+                # her husband, although he said ...")
+                j = i - 1
+                while j >= 0 and info[j][1] == sent_start:
+                    if info[j][2] and fits(j):
+                        return info[j][0]  # type: ignore[return-value]
+                    j -= 1
                 return kind  # type: ignore[return-value]
             j = i - 1
             while j >= 0 and info[j][1] == sent_start:
@@ -203,6 +258,17 @@ def _phrase_head(toks):
     """The head noun of a source span, also when the parser hung the span's determiner, numeral or
     possessive ending outside it ("One Tweet Sums Up ...", "police’s earlier claim")."""
     root = span_root(toks)
+    loose = [t for t in toks if not t.is_punct and not toks.start <= t.head.i < toks.end and t.i > root.i]
+    if loose and (
+        root.pos_ in ("ADV", "CCONJ", "SCONJ", "INTJ")
+        or root.pos_ == "PROPN"
+        and all(t.pos_ == "PROPN" for t in loose)
+    ):
+        # a name the parser left in pieces ("al - Bredi", "So Se Pyong" with "So" an adverb): its last
+        # loose noun is the head
+        nouns = [t for t in loose if t.pos_ in ("NOUN", "PROPN")]
+        if nouns:
+            return nouns[0] if root.pos_ != "PROPN" else loose[-1]
     if root.tag_ in ("JJ", "VBN", "VBG") and not any(c.dep_ in ("aux", "auxpass") for c in root.children):
         # "Americans worried about prices": a participle or adjective took the subject noun as its own
         subj = next((t for t in toks if t.head.i == root.i and t.dep_ in ("nsubj", "nsubjpass")), None)
@@ -225,12 +291,18 @@ def classify_source_kind(doc, source: Span | None, cue: Span | None = None) -> S
         if lower in PERSON_PRONOUNS:
             if lower in ("i", "me", "my", "mine"):
                 return "person"  # the author
-            return _resolve_pronoun(doc, head, _INDIVIDUAL_KINDS, "person")
+            # with no person or unnamed individual before it, the referent is someone the article never
+            # names ("She said ..." about a woman described only in a quotation)
+            default = "person" if _person_before(doc, head.idx) else "anonymous_individual"
+            return _resolve_pronoun(doc, head, _INDIVIDUAL_KINDS, default)
         if lower in GROUP_PERSONAL:
             return _resolve_pronoun(doc, head, _GROUP_KINDS, "anonymous_group", several=True)
         if lower in IT_PRONOUNS:
             return _resolve_pronoun(doc, head, _IT_KINDS, "organization")
     if lower in DISTRIBUTIVE_PRONOUNS and len(toks) == 1:
+        return _resolve_pronoun(doc, head, _GROUP_KINDS, "anonymous_group", several=True)
+    if head.lemma_.lower() in PAIR_NOUNS and _determiner(head) in DEFINITE_DETS and _of_object(head) is None:
+        # "the pair", "the couple": the people (or group) just mentioned, like "they"
         return _resolve_pronoun(doc, head, _GROUP_KINDS, "anonymous_group", several=True)
     kind = _kind_without_pronouns(doc, head, toks)
     conjuncts = [c for c in head.children if c.dep_ == "conj" and toks.start <= c.i < toks.end]

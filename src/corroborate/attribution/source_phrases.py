@@ -14,6 +14,7 @@ from corroborate.attribution.lexicon import (
     CAPS_ONLY_OUTLETS,
     COLLECTIVE_NOUNS,
     DEFINITE_DETS,
+    DISGUISES,
     DOCUMENT_NOUNS,
     GROUP_NOUNS,
     GROUP_PRONOUNS,
@@ -39,6 +40,7 @@ from corroborate.attribution.lexicon import (
     SPOKES_NOUNS,
     SUBSET_WORDS,
     TITLES,
+    UNIDENTIFIED_MODIFIERS,
 )
 from corroborate.types import SourceKind
 
@@ -47,9 +49,26 @@ _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _ROMAN = re.compile(r"^[IVX]+$")
 _SMALL_WORDS = frozenset({"of", "the", "and", "for", "&", "on", "in"})
 _PEOPLE_HEADS = ROLE_NOUNS | ANON_HEADS | SPOKES_NOUNS | PRIVATE_ROLES
+_COMMON_HEADS = (
+    _PEOPLE_HEADS
+    | DOCUMENT_NOUNS
+    | ORG_NOUNS
+    | ORG_NAME_WORDS
+    | OUTLET_NOUNS
+    | OUTLET_NAME_WORDS
+    | GROUP_NOUNS
+)
+_MAX_TITLE_WORDS = 3  # words of title or role before a surname ("former prison warden Jacobson")
 _INDIVIDUAL_PARTS = frozenset({"one", "each", "either", "neither"})
 _INDEFINITE_PEOPLE = frozenset({"one", "someone", "somebody", "anyone"})
 _ACRONYM_MIN_LEN, _ACRONYM_MAX_LEN = 2, 5  # an all-capitals name this long is an acronym (FBI, NATO, OPEC)
+_WEB_DOMAIN = re.compile(
+    r"^[A-Za-z0-9][\w-]*(?:\.[\w-]+)*\.(?:com|net|org|info|news|tv|co\.uk|uk|fr|de|it|es|ca|au|in|ie|nz|ru)$"
+)
+# US and Canadian broadcasters' call signs with a band or channel suffix ("KCTV-5", "WABC-TV", "KCTV")
+_CALL_SIGN = re.compile(r"^(?:[KWC][A-Z]{2,3}-(?:TV|FM|AM|DT|HD|\d{1,2})|[KWC][A-Z]{1,2}TV)$")
+_SQUASHED_OUTLETS = frozenset(name.replace(" ", "") for name in OUTLETS if " " in name)
+_MIN_SQUASHED = 5  # shorter run-together names ("abcnews" aside) are too easily ordinary words
 
 
 def _norm(text: str) -> str:
@@ -65,7 +84,13 @@ def outlet_match(doc, start: int, end: int) -> bool:
     if not toks:
         return False
     head = toks[-1]
-    if head.lower_ in OUTLET_NOUNS and head.pos_ == "NOUN" and not head.text[:1].isupper():
+    if _web_or_broadcast_name(head.text):
+        return True  # "iGen.fr reveals", "according to KCTV-5", "the dailycaller"
+    if (
+        head.lower_ in OUTLET_NOUNS
+        and head.pos_ in ("NOUN", "PROPN")
+        and (not head.text[:1].isupper() or head.text == "TV")
+    ):
         # "court papers", "the white paper" are documents
         return not (
             head.lemma_ == "paper"
@@ -88,7 +113,30 @@ def outlet_match(doc, start: int, end: int) -> bool:
             if name in CAPS_ONLY_OUTLETS and not all(t.text[:1].isupper() for t in toks[i:]):
                 continue
             return True
-    return False
+    # an outlet's regional edition: "Breitbart Texas", "BBC Scotland"
+    return len(toks) >= 2 and _is_place(doc, head) and outlet_match(doc, start, head.i)
+
+
+def _web_or_broadcast_name(text: str) -> bool:
+    """A web address ("iGen.fr", "Examiner.com"), a broadcaster's call sign ("KCTV-5", "WABC-TV") or an
+    outlet's name written as one word ("dailycaller", "HuffingtonPost")."""
+    if _WEB_DOMAIN.match(text) or _CALL_SIGN.match(text):
+        return True
+    squashed = text.lower().removesuffix(".com")
+    return len(squashed) > _MIN_SQUASHED and squashed in _SQUASHED_OUTLETS
+
+
+def _is_place(doc, tok) -> bool:
+    """Is ``tok`` a place name here: labelled one by the model, here or elsewhere in the document?"""
+    if not tok.text[:1].isupper():
+        return False
+    if tok.ent_type_ in ("GPE", "LOC"):
+        return True
+    places = doc.user_data.get("corroborate_places")
+    if places is None:
+        places = sorted({e.text for e in doc.ents if e.label_ in ("GPE", "LOC") and len(e) == 1})
+        doc.user_data["corroborate_places"] = places
+    return tok.text in places
 
 
 def _outlet_shaped(toks) -> bool:
@@ -135,6 +183,46 @@ def _ner_votes(doc) -> dict[str, str]:
     return votes
 
 
+def _surnames(doc) -> frozenset[str]:
+    """Last words of the people the document names in full ("Ali al-Bredi", "Taher El-badawi", "Paul
+    Jacobson"), as written; not words that are places or common nouns ("Breitbart Texas", "Gateway Pundit"
+    mislabelled as people)."""
+    cache = doc.user_data.get("corroborate_surnames")
+    if cache is not None:
+        return frozenset(cache)
+    places = {e.text for e in doc.ents if e.label_ in ("GPE", "LOC") and len(e) == 1}
+    names: set[str] = set()
+    for ent in doc.ents:
+        words = [_POSSESSIVE.sub("", w.strip(",;:")) for w in ent.text.split()]
+        words = [w for w in words if w]
+        if ent.label_ != "PERSON" or len(words) < 2 or not words[0][:1].isupper():
+            continue
+        last = words[-1]
+        if _name_word(last) and last not in places and last.lower() not in _COMMON_HEADS:
+            names.add(last)
+    doc.user_data["corroborate_surnames"] = sorted(names)
+    return frozenset(names)
+
+
+def _name_word(word: str) -> str:
+    """``word`` if it is written like a name ("Jacobson", "al-Bredi", "El-badawi"), else ""."""
+    parts = [p for p in word.split("-") if p]
+    return word if parts and any(p[:1].isupper() and p[1:2].islower() for p in parts) else ""
+
+
+def known_surname(doc, toks) -> bool:
+    """Is the phrase a person named in full elsewhere in the document, by surname ("al-Bredi", "Muslim"),
+    perhaps after a title or a role in lower case ("Mr. Jacobson", "warden Jacobson")?"""
+    words = [
+        _POSSESSIVE.sub("", w.strip(",;:()"))
+        for w in doc.text[toks[0].idx : toks[-1].idx + len(toks[-1])].split()
+    ]
+    words = [w for w in words if w]
+    if not words or len(words) > _MAX_TITLE_WORDS + 1 or words[-1] not in _surnames(doc):
+        return False
+    return all(w.islower() and w.isalpha() or w.lower().strip(".") in TITLES for w in words[:-1])
+
+
 def _is_plural(tok) -> bool:
     return tok.tag_ in ("NNS", "NNPS") or "Plur" in tok.morph.get("Number")
 
@@ -164,6 +252,8 @@ def _named_kind(doc, head, toks) -> SourceKind:
     words = {t.lower_.strip(".") for t in chain} | {t.lower_ for t in chain}
     if any(t.lower_.strip(".") in TITLES for t in chain if t.i < head.i) and head.ent_type_ != "ORG":
         return "person"
+    if _titled_full_name(head, toks):
+        return "person"  # "Iraqi Member of Parliament Ali al-Bredi": the body is the person's office
     if head.ent_type_ == "PERSON" and any(
         t.pos_ == "NOUN" and t.lemma_.lower() in _PEOPLE_HEADS for t in chain
     ):
@@ -187,6 +277,47 @@ def _named_kind(doc, head, toks) -> SourceKind:
         return "organization"
     # people are introduced by full name, so a lone unlabelled name ("Tesla said") is more likely a body
     return "person" if head.ent_type_ == "PERSON" or len(names) >= 2 else "organization"
+
+
+def _titled_full_name(head, toks) -> bool:
+    """Does the phrase end in a person's full name after words of title or office ("Iraqi Member of
+    Parliament Ali al-Bredi"), or is its head a name with a title hung on it ("Minister in the Ministry
+    of Finance Brian Manning", which the model may take whole for an organisation)?"""
+    doc = head.doc
+    if _is_plural(head) or head.lower_.strip(".") in ORG_NAME_WORDS:
+        return False
+    words = [t for t in toks if not t.is_punct or t.text == "-"]
+    while words and (words[-1].tag_ == "POS" or words[-1].is_punct):
+        words.pop()
+    if not words:
+        return False
+    last = words[-1]
+    if last.ent_type_ == "PERSON" and last.ent_iob_ != "B":
+        first = last.i
+        while first > words[0].i and doc[first].ent_iob_ != "B":
+            first -= 1
+        name = doc[first : last.i + 1]
+        if (
+            first > words[0].i
+            and name[0].text[:1].isupper()
+            and doc[first - 1].tag_ != "POS"
+            and len(name.text.split()) >= 2
+            and not any(t.dep_ == "conj" for t in toks)
+        ):
+            return True
+    # a title hung on a two-word name that the model took for part of an organisation's name
+    given = doc[head.i - 1] if head.i > 0 else None
+    return (
+        last.i == head.i
+        and given is not None
+        and given.dep_ == "compound"
+        and given.head.i == head.i
+        and given.pos_ == "PROPN"
+        and given.lower_ not in ORG_NAME_WORDS | TITLES
+        and _name_word(given.text) != ""
+        and _name_word(head.text) != ""
+        and any(c.i < given.i and c.lower_.strip(".") in TITLES for c in head.children)
+    )
 
 
 def _people_name_kind(head) -> SourceKind:
@@ -284,19 +415,23 @@ def _modifier_kinds(doc, head):
 
 
 def _spokes_kind(doc, head, plural: bool) -> SourceKind:
-    """A spokesperson is the named person when the article names one; the body when the phrase names
-    one ("a Pentagon spokesman") or points back to it ("the spokeswoman"); else one unnamed person ("a
-    spokesman", "a spokeswoman for the senator")."""
+    """A spokesperson is the named person when the article names one; the body when the phrase points back
+    to it ("the spokeswoman") or names it with a definite article or possessive ("the Pentagon spokesman",
+    "the company's spokeswoman"); else one unnamed person ("a spokesman", "a Pentagon spokesman", "a
+    spokesperson for the university", "a spokeswoman for the senator")."""
     if plural:
         return "anonymous_group"
+    det = _determiner(head)
     if (
         head.lemma_.lower() in PRIVATE_ROLES
-        and _determiner(head) not in INDIVIDUAL_DETS
+        and det not in INDIVIDUAL_DETS
         and (head.lemma_.lower() in _named_roles(doc))
     ):
         return "person"
-    if _determiner(head) == "the" or any(k in ("organization", "outlet") for k in _modifier_kinds(doc, head)):
-        return "organization"  # "a Pentagon spokesman"; "the spokeswoman" of the body in the story
+    if det in INDIVIDUAL_DETS:
+        return "anonymous_individual"  # one unnamed person, whichever body they speak for
+    if det == "the" or any(k in ("organization", "outlet") for k in _modifier_kinds(doc, head)):
+        return "organization"  # "the spokeswoman" of the body in the story; "the company's spokesman"
     return "anonymous_individual"
 
 
@@ -405,6 +540,22 @@ def _appositive_person(head, toks) -> bool:
     return False
 
 
+def _name_before_description(head) -> bool:
+    """A full name put before a description of one person without a comma ("Ralph Bello-Fadile an advisor
+    to the minister"), which the parser hangs on the description's noun."""
+    det = next((c for c in head.children if c.dep_ == "det" and c.i < head.i), None)
+    if det is None or head.lemma_.lower() not in _PEOPLE_HEADS or _is_plural(head):
+        return False
+    return any(
+        c.i < det.i
+        and c.pos_ == "PROPN"
+        and c.ent_type_ == "PERSON"
+        and c.dep_ != "poss"
+        and c.i - c.left_edge.i >= 1
+        for c in head.children
+    )
+
+
 def kind_of_head(doc, head, toks) -> SourceKind | None:
     """Kind of the phrase ``toks`` headed by ``head``; None for a personal pronoun or an unknown noun."""
     if head.pos_ == "PRON" and head.lower_ not in GROUP_PRONOUNS | _INDEFINITE_PEOPLE:
@@ -412,6 +563,8 @@ def kind_of_head(doc, head, toks) -> SourceKind | None:
     lo = min(t.i for t in toks)
     if outlet_match(doc, lo, head.i + 1):
         return "outlet"
+    if known_surname(doc, toks):
+        return "person"  # "al-Bredi", "warden Jacobson" after "Ali al-Bredi", "Paul Jacobson"
     if any(
         c.dep_ == "prep" and c.lower_ == "after" and any(p.lower_ == head.lower_ for p in c.children)
         for c in head.children
@@ -433,7 +586,7 @@ def kind_of_head(doc, head, toks) -> SourceKind | None:
     ):
         return _named_kind(doc, head, toks)
     # "White House official Karoline Leavitt": the name is an apposition/compound of a common head
-    if _appositive_person(head, toks):
+    if _appositive_person(head, toks) or _name_before_description(head):
         return "person"
     lemma = head.lemma_.lower()
     if (
@@ -447,7 +600,28 @@ def kind_of_head(doc, head, toks) -> SourceKind | None:
         kind = None if of is None else _part_kind(doc, head, of)
         if kind is not None:
             return kind
+    if (
+        head.pos_ == "NOUN"
+        and (lemma in _PEOPLE_HEADS or PERSON_ENDING.search(lemma))
+        and _unidentified(head)
+    ):
+        return "anonymous_group" if _is_plural(head) else "anonymous_individual"
     return _common_kind(doc, head)
+
+
+def _unidentified(head) -> bool:
+    """Does the phrase say its person is unidentified ("the masked executioner", "the man in the mask",
+    "an unnamed official")?"""
+    for c in head.children:
+        if c.i < head.i and c.dep_ in ("amod", "compound") and c.lower_ in UNIDENTIFIED_MODIFIERS:
+            return True
+        if (
+            c.dep_ == "prep"
+            and c.lower_ in ("in", "with", "wearing")
+            and any(p.dep_ == "pobj" and p.lemma_.lower() in DISGUISES for p in c.children)
+        ):
+            return True
+    return False
 
 
 _kind_of_head = kind_of_head

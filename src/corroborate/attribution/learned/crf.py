@@ -27,6 +27,7 @@ from corroborate.attribution.learned.crf_features import (
     doc_info,
     stage2_features,
 )
+from corroborate.attribution.plausible import not_attribution
 from corroborate.attribution.rules import finish
 from corroborate.types import Attribution, Span
 
@@ -249,7 +250,9 @@ def attributions_from_spans(
     for src, cue, content in group(info, spans):
         try:
             spans3 = (_char_span(text, info, r) for r in (src, cue, content))
-            out.append(finish(doc, *spans3, extractor=extractor))
+            att = finish(doc, *spans3, extractor=extractor)
+            if not_attribution(doc, att) is None:
+                out.append(att)
         except Exception:
             log.exception("could not finish an attribution (cue tokens %r); skipped", cue)
     return tuple(out)
