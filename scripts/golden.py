@@ -28,7 +28,7 @@ GOLDEN = ROOT / "tests" / "golden"
 TEXTS = GOLDEN / "texts"
 POLNEAR_DEV = ROOT.parent / "shared" / "data" / "polnear" / "dev" / "text"
 POLNEAR_TEXTS = 4  # the first few dev texts by name: enough to cover long articles without slowing tests
-MODES = ("fast", "accurate", "encoder", "large")
+MODES = ("fast", "crf", "encoder", "large")
 VOLATILE_KEYS = frozenset({"generated_by", "generated_at", "extractor", "extractor_version", "version"})
 
 

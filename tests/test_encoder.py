@@ -1,4 +1,5 @@
-"""The encoder mode (fine-tuned MiniLM, optional extra ``corroborate[encoder]``).
+"""The encoder tagger (fine-tuned MiniLM): its torch model (training, export, the large mode; extra
+``corroborate[train]``) and the encoder mode that serves its ONNX export.
 
 The pure parts (windows, wordpiece labels, token spans) run everywhere; the model tests need torch and
 the packaged MiniLM. They skip with a reason when the extra is missing, and fail instead when CI is set
@@ -165,27 +166,37 @@ def test_encoder_failure_falls_back_to_the_crf_model(extract, monkeypatch, caplo
     assert any("using the CRF model" in r.getMessage() for r in caplog.records)
 
 
-def test_missing_extra_is_a_clear_error_with_exit_code(monkeypatch, tmp_path):
+def test_encoder_mode_runs_without_torch_and_large_names_its_extra(monkeypatch, tmp_path):
+    """The default encoder mode runs on ONNX Runtime: with torch unimportable it still extracts; the
+    large mode, which needs torch, says which extra to install and exits 1."""
+    import json
     import sys
 
     from typer.testing import CliRunner
 
     from corroborate.analysis.pipeline import extractor_for
+    from corroborate.attribution.learned import large
     from corroborate.cli.main import app
     from corroborate.errors import ModelError
 
     monkeypatch.setitem(sys.modules, "torch", None)  # "import torch" raises ImportError
-    encoder.load_encoder.cache_clear()
+    large.load_large.cache_clear()
     try:
-        with pytest.raises(ModelError, match=r"pip install 'corroborate\[encoder\]'"):
-            extractor_for("encoder")
+        extract, version = extractor_for("encoder")
+        assert version == "encoder@5"
         article = tmp_path / "a.txt"
         article.write_text("The mayor said the bridge would reopen.", encoding="utf-8")
         result = CliRunner().invoke(app, ["attributions", str(article), "--mode", "encoder"])
+        assert result.exit_code == 0, result.stderr
+        said = json.loads(result.stdout)["attributions"]
+        assert [a["source"]["text"] for a in said if a["cue"]["text"] == "said"] == ["The mayor"]
+        with pytest.raises(ModelError, match=r"pip install 'corroborate\[large\]'"):
+            extractor_for("large")
+        result = CliRunner().invoke(app, ["attributions", str(article), "--mode", "large"])
         assert result.exit_code == 1  # EXIT_FAILED: the model cannot be loaded
-        assert "corroborate[encoder]" in result.stderr
+        assert "corroborate[large]" in result.stderr
     finally:
-        encoder.load_encoder.cache_clear()
+        large.load_large.cache_clear()
 
 
 def test_cli_attributions_in_encoder_mode(extract, tmp_path):

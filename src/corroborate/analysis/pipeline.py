@@ -108,8 +108,8 @@ def analyze(
 ) -> Analysis:
     """Analyse one article text. Offsets in the result index ``text``.
 
-    ``mode`` is ``"accurate"`` (the CRF model, the default), ``"fast"`` (dependency rules) or ``"encoder"``
-    (the fine-tuned MiniLM, optional extra)."""
+    ``mode`` names a registered extraction mode (:data:`corroborate.analysis.modes.MODES`): ``"encoder"``
+    (the default), ``"crf"``, ``"fast"`` or ``"large"`` (optional extra)."""
     article = Article(text=text, title=title, outlet=outlet, url=url, published=parse_published(published))
     return next(analyze_articles([article], mode=mode))
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -27,7 +28,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 from corroborate.analysis import pipeline
-from corroborate.analysis.modes import DEFAULT_MODE, MODES
+from corroborate.analysis.modes import ALIASES, DEFAULT_MODE, MODES
+from corroborate.attribution.learned.encoder_onnx import THREADS_ENV
 from corroborate.errors import AnalysisFailed, ModelError, failure_message
 from corroborate.text.nlp import load_nlp
 from corroborate.types import Analysis, Article
@@ -54,7 +56,9 @@ def _init_worker(mode: str, log_level: int, warm_up: bool) -> None:
     """Load the pipeline and model once per worker; a load error is raised by every task."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     logging.basicConfig(level=log_level, format="%(levelname)s: %(name)s: %(message)s")
-    if mode in MODES and MODES[mode].torch:  # one torch thread per worker: N workers already fill N cores
+    os.environ[THREADS_ENV] = "1"  # one inference thread per worker: N workers already fill N cores
+    spec = MODES.get(ALIASES.get(mode, mode))
+    if spec is not None and spec.torch:
         try:
             import torch
 

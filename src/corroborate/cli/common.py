@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import click
 import typer
 
-from corroborate.analysis.modes import DEFAULT_MODE, MODES
+from corroborate.analysis.modes import ALIASES, DEFAULT_MODE, MODES
 from corroborate.app.runner import (
     EXIT_FAILED,
     EXIT_USAGE,
@@ -44,8 +44,8 @@ class LinesFormat(StrEnum):
     jsonl = "jsonl"
 
 
-Mode = StrEnum("Mode", {name: name for name in MODES})
-"""The --mode choices: the names of the registered extraction modes (``analysis.modes.MODES``)."""
+Mode = StrEnum("Mode", {name: name for name in (*MODES, *ALIASES)})
+"""The --mode choices: the registered extraction modes (``analysis.modes.MODES``) and their old names."""
 DEFAULT_MODE_CHOICE = Mode(DEFAULT_MODE)
 
 ModeOption = Annotated[

