@@ -311,15 +311,25 @@ def piece_tags(enc: Encoder, ids: Sequence[int], batch: int = 16, feats=None):
         with torch.inference_mode(), _precision(dev):
             logits = enc.model(input_ids.to(dev), mask.to(dev), feat_t)
         pred = torch.log_softmax(logits.float(), -1).cpu().numpy()
-        for r, (s, e) in enumerate(chunk):
-            pos = np.arange(s, e)
-            left = pos - s if s > 0 else np.full(e - s, n)
-            right = e - 1 - pos if e < n else np.full(e - s, n)
-            edge = np.minimum(left, right)
-            take = edge > best[s:e]
-            best[s:e][take] = edge[take]
-            tags[s:e][take] = pred[r, 1 : 1 + e - s][take]
+        place_windows(tags, best, pred, chunk)
     return tags
+
+
+def place_windows(tags, best, pred, chunk: Sequence[tuple[int, int]]) -> None:
+    """Give each wordpiece of the windows ``chunk`` (``[start, end)`` over the article's wordpieces) the
+    scores in ``pred`` (windows x [CLS] + pieces + [SEP] x labels x tags) when it sits farther from a
+    window edge there than in any window placed before; ``best`` holds those distances. In place."""
+    import numpy as np
+
+    n = len(tags)
+    for r, (s, e) in enumerate(chunk):
+        pos = np.arange(s, e)
+        left = pos - s if s > 0 else np.full(e - s, n)
+        right = e - 1 - pos if e < n else np.full(e - s, n)
+        edge = np.minimum(left, right)
+        take = edge > best[s:e]
+        best[s:e][take] = edge[take]
+        tags[s:e][take] = pred[r, 1 : 1 + e - s][take]
 
 
 def piece_labels(

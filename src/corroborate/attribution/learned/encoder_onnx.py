@@ -20,7 +20,14 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from corroborate.attribution.learned.encoder import LABELS, TAGS, WINDOW, spans_for_doc, windows
+from corroborate.attribution.learned.encoder import (
+    LABELS,
+    TAGS,
+    WINDOW,
+    place_windows,
+    spans_for_doc,
+    windows,
+)
 from corroborate.errors import ModelUnavailable
 
 _NEEDS = "the ONNX encoder needs onnxruntime, tokenizers and numpy"
@@ -112,14 +119,7 @@ def piece_tags(enc: OnnxEncoder, ids: Sequence[int], batch: int = 16, feats=None
         rows = [(ids[s:e], None if feats is None else feats[s:e]) for s, e in chunk]
         input_ids, mask, feat_t = window_batch(enc.tokenizer, rows, n_feats)
         pred = enc.session.run(["logp"], {"input_ids": input_ids, "attention_mask": mask, "feats": feat_t})[0]
-        for r, (s, e) in enumerate(chunk):
-            pos = np.arange(s, e)
-            left = pos - s if s > 0 else np.full(e - s, n)
-            right = e - 1 - pos if e < n else np.full(e - s, n)
-            edge = np.minimum(left, right)
-            take = edge > best[s:e]
-            best[s:e][take] = edge[take]
-            tags[s:e][take] = pred[r, 1 : 1 + e - s][take]
+        place_windows(tags, best, pred, chunk)
     return tags
 
 
