@@ -27,8 +27,8 @@ from pathlib import Path
 from corroborate.analysis.modes import DEFAULT_MODE, MODES
 from corroborate.eval.attributions import LABELS, Range, Triple, load_gold, trim, triples_of
 from corroborate.eval.cofenet import (
-    _BRAT_LABELS,
-    _T_LINE,
+    BRAT_LABELS,
+    T_LINE,
     Instance,
     labelled,
     load_instances,
@@ -475,14 +475,14 @@ def parse_structure(ann: str, text: str) -> AnnStructure:
     pieces: dict[str, list[Range]] = defaultdict(list)
     rels: list[str] = []
     for line in ann.splitlines():
-        m = _T_LINE.match(line)
+        m = T_LINE.match(line)
         if m:
             tid, lab, offs = m.groups()
             parts = [trim(text, *map(int, p.split())) for p in offs.split(";")]
             parts = [p for p in parts if p[1] > p[0]]
             tspans[tid] = (lab, parts)
-            if lab in _BRAT_LABELS:
-                pieces[_BRAT_LABELS[lab]].extend(parts)
+            if lab in BRAT_LABELS:
+                pieces[BRAT_LABELS[lab]].extend(parts)
             continue
         if line.startswith("E"):
             rels.append(line.split("\t", 1)[1] if "\t" in line else "")

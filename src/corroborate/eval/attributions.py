@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Protocol
 
 LABELS: tuple[str, ...] = ("source", "cue", "content")
-_BRAT_LABELS = {"Source": "source", "Cue": "cue", "Content": "content"}
-_T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)(?:\t|$)")
+BRAT_LABELS = {"Source": "source", "Cue": "cue", "Content": "content"}
+T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)(?:\t|$)")
 _E_LINE = re.compile(r"^(E\d+)\t(.*)$")
 
 Range = tuple[int, int]
@@ -73,13 +73,13 @@ def parse_ann(ann: str, text: str, name: str = "") -> GoldDocument:
     spans: set[tuple[str, int, int]] = set()
     relations: list[str] = []
     for line in ann.splitlines():
-        m = _T_LINE.match(line)
+        m = T_LINE.match(line)
         if m:
             tid, brat_label, offsets = m.groups()
             pieces = [tuple(int(x) for x in part.split()) for part in offsets.split(";")]
             start, end = trim(text, pieces[0][0], pieces[-1][1])
             ranges[tid] = (brat_label, (start, end))
-            label = _BRAT_LABELS.get(brat_label)
+            label = BRAT_LABELS.get(brat_label)
             if label is not None and end > start:
                 spans.add((label, start, end))
             continue

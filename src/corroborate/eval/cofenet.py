@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corroborate.eval.attributions import _BRAT_LABELS, _T_LINE, LABELS, Counts, Range, Triple
+from corroborate.eval.attributions import BRAT_LABELS, LABELS, T_LINE, Counts, Range, Triple
 
 Labelled = tuple[str, int, int]  # (label, start, end) in article characters
 _PTB = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}"}
@@ -297,11 +297,11 @@ def ann_pieces(ann: str) -> list[Labelled]:
     """Source/Cue/Content spans of a brat file, each piece of a discontinuous span on its own."""
     out: list[Labelled] = []
     for line in ann.splitlines():
-        m = _T_LINE.match(line)
-        if m and m.group(2) in _BRAT_LABELS:
+        m = T_LINE.match(line)
+        if m and m.group(2) in BRAT_LABELS:
             for part in m.group(3).split(";"):
                 start, end = part.split()
-                out.append((_BRAT_LABELS[m.group(2)], int(start), int(end)))
+                out.append((BRAT_LABELS[m.group(2)], int(start), int(end)))
     return out
 
 

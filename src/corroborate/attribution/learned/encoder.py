@@ -264,22 +264,33 @@ def windows(n: int, size: int = WINDOW - 2, stride: int | None = None) -> list[t
         start += stride
 
 
-def window_batch(tok, rows: Sequence[tuple[Sequence[int], Sequence | None]]):
-    """Padded tensors for a batch of windows, each ``(wordpiece ids, parse features or None)``: input ids
-    with [CLS] and [SEP] around each window, the attention mask, and the features (zero on [CLS], [SEP]
-    and padding; None when the windows have none)."""
-    torch = _torch()
+def window_arrays(
+    rows: Sequence[tuple[Sequence[int], Sequence | None]], pad: int, cls: int, sep: int, n_feats: int
+):
+    """Padded numpy arrays for a batch of windows, each ``(wordpiece ids, parse features or None)``: input
+    ids with ``cls`` and ``sep`` around each window, the attention mask, and the ``n_feats`` features (zero
+    on [CLS], [SEP], padding and windows without features). No torch: the ONNX tagger uses it as it is."""
+    import numpy as np
+
     width = max(len(ids) for ids, _ in rows) + 2
-    input_ids = torch.full((len(rows), width), tok.pad_token_id, dtype=torch.long)
-    mask = torch.zeros((len(rows), width), dtype=torch.long)
-    with_feats = rows[0][1] is not None
-    feat_t = torch.zeros((len(rows), width, len(rows[0][1][0])), dtype=torch.long) if with_feats else None
-    for r, (ids, feats) in enumerate(rows):
-        input_ids[r, : len(ids) + 2] = torch.tensor([tok.cls_token_id, *ids, tok.sep_token_id])
+    input_ids = np.full((len(rows), width), pad, dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    feats = np.zeros((len(rows), width, n_feats), dtype=np.int64)
+    for r, (ids, f) in enumerate(rows):
+        input_ids[r, : len(ids) + 2] = [cls, *ids, sep]
         mask[r, : len(ids) + 2] = 1
-        if feat_t is not None:
-            feat_t[r, 1 : len(ids) + 1] = torch.tensor(feats)
-    return input_ids, mask, feat_t
+        if f is not None and len(ids):
+            feats[r, 1 : len(ids) + 1] = f
+    return input_ids, mask, feats
+
+
+def window_batch(tok, rows: Sequence[tuple[Sequence[int], Sequence | None]]):
+    """:func:`window_arrays` as torch tensors for a transformers tokenizer ``tok``; the features are None
+    when the windows have none."""
+    torch = _torch()
+    n_feats = len(rows[0][1][0]) if rows[0][1] is not None else 0
+    ids, mask, feats = window_arrays(rows, tok.pad_token_id, tok.cls_token_id, tok.sep_token_id, n_feats)
+    return torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(feats) if n_feats else None
 
 
 def feature_sizes(meta: dict) -> list[int]:
@@ -366,13 +377,19 @@ def wordpieces(tokenizer, text: str) -> tuple[list[int], list[tuple[int, int]]]:
 def predict_char_tags(enc: Encoder, text: str, doc=None) -> tuple[list[tuple[int, int]], object]:
     """Wordpiece character offsets and their log-probabilities (n x labels x tags) for ``text``; a model
     trained with parse features needs the parsed ``doc`` of that text."""
-    ids, offsets = wordpieces(enc.tokenizer, text)
+    return char_tags(enc, text, doc, wordpieces, piece_tags)
+
+
+def char_tags(enc, text: str, doc, tokenize, score) -> tuple[list[tuple[int, int]], object]:
+    """:func:`predict_char_tags` for any runtime: ``tokenize(tokenizer, text)`` gives wordpiece ids and
+    offsets, ``score(enc, ids, feats=...)`` their log-probabilities."""
+    ids, offsets = tokenize(enc.tokenizer, text)
     feats = None
     if enc.meta.get("features") and offsets:
         if doc is None:
             raise ValueError("this encoder model reads parse features: pass the parsed doc")
         feats = piece_features(doc, offsets, enc.meta["features"])
-    return offsets, piece_tags(enc, ids, feats=feats)
+    return offsets, score(enc, ids, feats=feats)
 
 
 _ALLOWED = ((0, 1), (0, 1, 2), (0, 1, 2))  # O -> O|B; B -> any; I -> any (no O -> I)
@@ -478,18 +495,22 @@ def spans_for_doc(doc, enc: Encoder, info=None, tags=None) -> dict[str, list[tup
 
 
 def extract_attributions_encoder(doc, enc: Encoder | None = None, version: str = MODEL_VERSION) -> tuple:
-    """Attributions from :func:`spans_for_doc`, grouped and finished like the CRF model's.
-
-    If the encoder fails on an article, the failure is logged and the CRF model's attributions are
-    returned instead, so the batch goes on."""
-    import logging
-
+    """Attributions from :func:`spans_for_doc`, grouped and finished like the CRF model's."""
     if len(doc) == 0:
         return ()
-    enc = enc or load_encoder()
+    return attributions_or_crf(doc, enc or load_encoder(), version, predict_char_tags)
+
+
+def attributions_or_crf(doc, enc, version: str, predict) -> tuple:
+    """Attributions of ``doc`` from the encoder scores ``predict(enc, text, doc)`` combined with the CRF
+    (:func:`spans_for_doc`), grouped and finished like the CRF model's. If the encoder fails on an article,
+    the failure is logged and the CRF model's attributions are returned instead, so the batch goes on."""
+    import logging
+
     try:
         info = doc_info(doc, load_models().centroids)
-        return attributions_from_spans(doc, info, spans_for_doc(doc, enc, info), version)
+        spans = spans_for_doc(doc, enc, info, tags=predict(enc, doc.text, doc))
+        return attributions_from_spans(doc, info, spans, version)
     except Exception:
         logging.getLogger(__name__).exception(
             "encoder failed on an article of %d characters; using the CRF model for it", len(doc.text)

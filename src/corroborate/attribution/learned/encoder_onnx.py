@@ -24,8 +24,10 @@ from corroborate.attribution.learned.encoder import (
     LABELS,
     TAGS,
     WINDOW,
+    attributions_or_crf,
+    char_tags,
     place_windows,
-    spans_for_doc,
+    window_arrays,
     windows,
 )
 from corroborate.errors import ModelUnavailable
@@ -88,22 +90,6 @@ def wordpieces(tok, text: str) -> tuple[list[int], list[tuple[int, int]]]:
     return out.ids, [tuple(o) for o in out.offsets]
 
 
-def window_batch(tok, rows: Sequence[tuple[Sequence[int], Sequence | None]], n_feats: int):
-    """:func:`.encoder.window_batch` in numpy: input ids with [CLS]/[SEP], mask, features (zero off the text)."""
-    import numpy as np
-
-    width = max(len(ids) for ids, _ in rows) + 2
-    input_ids = np.full((len(rows), width), tok.token_to_id("[PAD]"), dtype=np.int64)
-    mask = np.zeros((len(rows), width), dtype=np.int64)
-    feats = np.zeros((len(rows), width, n_feats), dtype=np.int64)
-    for r, (ids, f) in enumerate(rows):
-        input_ids[r, : len(ids) + 2] = [tok.token_to_id("[CLS]"), *ids, tok.token_to_id("[SEP]")]
-        mask[r, : len(ids) + 2] = 1
-        if f is not None and len(ids):
-            feats[r, 1 : len(ids) + 1] = f
-    return input_ids, mask, feats
-
-
 def piece_tags(enc: OnnxEncoder, ids: Sequence[int], batch: int = 16, feats=None):
     """:func:`.encoder.piece_tags` on ONNX Runtime: log-probabilities (n x labels x tags, float32); each
     wordpiece scored in the window where it sits farthest from an edge."""
@@ -114,10 +100,12 @@ def piece_tags(enc: OnnxEncoder, ids: Sequence[int], batch: int = 16, feats=None
     wins = windows(n, int(enc.meta.get("window", WINDOW)) - 2)
     best = np.full(n, -1, dtype=np.int64)
     tags = np.zeros((n, len(LABELS), len(TAGS)), dtype=np.float32)
+    tok = enc.tokenizer
+    special = (tok.token_to_id("[PAD]"), tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]"))
     for b in range(0, len(wins), batch):
         chunk = wins[b : b + batch]
         rows = [(ids[s:e], None if feats is None else feats[s:e]) for s, e in chunk]
-        input_ids, mask, feat_t = window_batch(enc.tokenizer, rows, n_feats)
+        input_ids, mask, feat_t = window_arrays(rows, *special, n_feats)
         pred = enc.session.run(["logp"], {"input_ids": input_ids, "attention_mask": mask, "feats": feat_t})[0]
         place_windows(tags, best, pred, chunk)
     return tags
@@ -125,38 +113,13 @@ def piece_tags(enc: OnnxEncoder, ids: Sequence[int], batch: int = 16, feats=None
 
 def predict_char_tags(enc: OnnxEncoder, text: str, doc=None):
     """Wordpiece character offsets and their log-probabilities, as :func:`.encoder.predict_char_tags`."""
-    ids, offsets = wordpieces(enc.tokenizer, text)
-    feats = None
-    if enc.meta.get("features") and offsets:
-        if doc is None:
-            raise ValueError("this encoder model reads parse features: pass the parsed doc")
-        from corroborate.attribution.learned.encoder_features import piece_features
-
-        feats = piece_features(doc, offsets, enc.meta["features"])
-    return offsets, piece_tags(enc, ids, feats=feats)
+    return char_tags(enc, text, doc, wordpieces, piece_tags)
 
 
 def extract_attributions_onnx(doc, enc: OnnxEncoder | None = None, version: str | None = None) -> tuple:
     """:func:`.encoder.extract_attributions_encoder` with the encoder's scores from ONNX Runtime: the same
-    CRF combination, decoding and grouping; the CRF model's attributions if the encoder fails."""
-    import logging
-
-    from corroborate.attribution.learned.crf import (
-        attributions_from_spans,
-        extract_attributions_model,
-        load_models,
-    )
-    from corroborate.attribution.learned.crf_features import doc_info
-
+    CRF combination, decoding, grouping and CRF fallback."""
     if len(doc) == 0:
         return ()
     enc = enc or load_onnx_encoder()
-    try:
-        info = doc_info(doc, load_models().centroids)
-        spans = spans_for_doc(doc, enc, info, tags=predict_char_tags(enc, doc.text, doc))
-        return attributions_from_spans(doc, info, spans, version or enc.meta["version"])
-    except Exception:
-        logging.getLogger(__name__).exception(
-            "ONNX encoder failed on an article of %d characters; using the CRF model for it", len(doc.text)
-        )
-        return extract_attributions_model(doc)
+    return attributions_or_crf(doc, enc, version or enc.meta["version"], predict_char_tags)
