@@ -7,7 +7,7 @@ DEMO_DB := $(CURDIR)/build/demo.db
 DEMO_PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 
-.PHONY: golden install install-train install-large export-encoder eval-large bench-large train-encoder-large demo stop test lint eval bench bench-scale bench-scale-5000 train-attributions train-encoder train-stance clean
+.PHONY: golden install install-train install-large export-encoder export-minilm eval-large bench-large train-encoder-large demo stop test lint eval bench bench-scale bench-scale-5000 train-attributions train-encoder train-stance clean
 
 $(BIN)/corroborate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -153,6 +153,11 @@ train-encoder: install-train
 # The encoder mode's model: the weights in models/encoder/ exported to ONNX (int8), with the tokenizer.
 export-encoder: install-train
 	$(BIN)/python scripts/export_encoder_onnx.py --out src/corroborate/models/encoder_onnx
+
+# Sentence embeddings (text.embed: stance, claim check, story grouping): the packaged MiniLM exported to
+# ONNX (int8 weights), so the default install needs no torch.
+export-minilm: install-train
+	$(BIN)/python scripts/export_minilm_onnx.py --out src/corroborate/models/minilm_onnx
 
 train-stance: install
 	$(BIN)/python scripts/train_stance.py --data $(SHARED)/data/fnc1

@@ -13,7 +13,6 @@ Entry points: :func:`extract_attributions_onnx`, :func:`load_onnx_encoder`, :fun
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,20 +30,11 @@ from corroborate.attribution.learned.encoder import (
     windows,
 )
 from corroborate.errors import ModelUnavailable
+from corroborate.text.threads import THREADS_ENV, usable_cores
+
+__all__ = ["THREADS_ENV"]  # workers set it; kept here for them
 
 _NEEDS = "the ONNX encoder needs onnxruntime, tokenizers and numpy"
-
-
-THREADS_ENV = "CORROBORATE_THREADS"  # intra-op threads of the session; worker processes set 1
-
-
-def _cores() -> int:
-    if os.environ.get(THREADS_ENV, "").isdigit() and int(os.environ[THREADS_ENV]) > 0:
-        return int(os.environ[THREADS_ENV])
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - macOS, Windows
-        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -66,7 +56,7 @@ def open_onnx_encoder(folder: Path, threads: int = 0) -> OnnxEncoder:
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     opts = ort.SessionOptions()
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    opts.intra_op_num_threads = threads or _cores()
+    opts.intra_op_num_threads = threads or usable_cores()
     opts.inter_op_num_threads = 1
     model = str(folder / meta.get("model", "model.onnx"))
     session = ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
