@@ -4,6 +4,7 @@ command registry (``@command``), which ``cli.main`` reads to build the typer app
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -122,15 +123,58 @@ class _StderrHandler(logging.StreamHandler):
 
 _state = {"verbose": 0}
 
+LIBRARY_LOG_ENV = "CORROBORATE_LIBRARY_LOG"
+LIBRARY_LOG_LEVELS = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+    "critical": logging.CRITICAL,
+    "off": logging.CRITICAL + 10,
+}
 
-def _setup_logging(verbose: int) -> None:
+
+class _Levels(logging.Filter):
+    """Our own records (``corroborate.*``) at ``ours``; every library's (trafilatura, htmldate, ...)
+    at ``libraries``, so their warnings about the pages they read stay out of the way by default."""
+
+    def __init__(self, ours: int, libraries: int) -> None:
+        super().__init__()
+        self.ours, self.libraries = ours, libraries
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        mine = record.name == "corroborate" or record.name.startswith("corroborate.")
+        return record.levelno >= (self.ours if mine else self.libraries)
+
+
+def library_log_level(name: str | None, verbose: int) -> int:
+    """The level of library log lines: ``name`` (--library-log, else $CORROBORATE_LIBRARY_LOG), else off
+    (debug with -vv)."""
+    name = (name or os.environ.get(LIBRARY_LOG_ENV) or "").strip().lower()
+    if not name:
+        return logging.DEBUG if verbose > 1 else LIBRARY_LOG_LEVELS["off"]
+    if name not in LIBRARY_LOG_LEVELS:
+        raise UsageError(
+            f"{name!r} is not a log level; choose one of {', '.join(LIBRARY_LOG_LEVELS)}",
+            input_name=f"--library-log (or ${LIBRARY_LOG_ENV})",
+        )
+    return LIBRARY_LOG_LEVELS[name]
+
+
+def _setup_logging(verbose: int, library_log: str | None = None) -> None:
     _state["verbose"] = verbose
+    ours = logging.DEBUG if verbose > 1 else logging.INFO if verbose == 1 else logging.WARNING
+    libraries = library_log_level(library_log, verbose)
     root = logging.getLogger()
-    if not any(isinstance(h, _StderrHandler) for h in root.handlers):
+    handler = next((h for h in root.handlers if isinstance(h, _StderrHandler)), None)
+    if handler is None:
         handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(levelname)s: %(name)s: %(message)s"))
         root.addHandler(handler)
-    root.setLevel(logging.DEBUG if verbose > 1 else logging.INFO if verbose == 1 else logging.WARNING)
+    for old in [f for f in handler.filters if isinstance(f, _Levels)]:
+        handler.removeFilter(old)
+    handler.addFilter(_Levels(ours, libraries))
+    root.setLevel(min(ours, libraries))
 
 
 def stdout_is_terminal() -> bool:

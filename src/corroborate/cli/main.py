@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from corroborate.app.runner import EXIT_OK
+from corroborate.app.runner import EXIT_OK, EXIT_USAGE
 from corroborate.cli import articles, batch, sources, stance, stories, web  # noqa: F401  (they register)
-from corroborate.cli.common import COMMANDS, _setup_logging
+from corroborate.cli.common import COMMANDS, LIBRARY_LOG_ENV, _setup_logging
+from corroborate.errors import UsageError
 
 app = typer.Typer(
     name="corroborate",
@@ -37,9 +38,23 @@ def main(
     verbose: Annotated[
         int, typer.Option("--verbose", "-v", count=True, help="More log output on stderr (-vv: debug).")
     ] = 0,
+    library_log: Annotated[
+        str | None,
+        typer.Option(
+            "--library-log",
+            metavar="LEVEL",
+            help="Show the log lines of the libraries we use (trafilatura, ...) from LEVEL up: debug, info, "
+            f"warning, error, critical or off. Default: ${LIBRARY_LOG_ENV}, else off (debug with -vv).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Who says so, on whose authority: sourcing analysis for news articles."""
-    _setup_logging(verbose)
+    try:
+        _setup_logging(verbose, library_log)
+    except UsageError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_USAGE) from exc
 
 
 for _fn, _kwargs in COMMANDS:

@@ -4,6 +4,7 @@ and the ``published`` field. Each failure is an :class:`IngestError` subclass na
 from __future__ import annotations
 
 import re
+import reprlib
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -23,6 +24,30 @@ _UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 # C0 controls except TAB, LF, VT, FF, CR; plus DEL.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # only JSON's \uXXXX escapes make these; no encoding can store one
+
+_shown = reprlib.Repr()
+_shown.maxstring = _shown.maxother = 60  # a bad value quoted in a message: its start, never all of it
+
+
+def shown(value: Any) -> str:
+    """A short repr of a bad value for a message: long or deeply nested values are cut."""
+    return _shown.repr(value)
+
+
+def check_unicode(value: str, origin: str, where: str) -> None:
+    """Reject a string holding a lone surrogate (e.g. JSON ``"\\ud800"``): it is not Unicode text, and the
+    store, the terminal and every encoder would fail on it later."""
+    found = _SURROGATE.search(value)
+    if found:
+        raise BadRecord(
+            f"{where} holds a lone surrogate (U+{ord(found[0]):04X}) at character {found.start()}, "
+            "which is not valid Unicode text",
+            input_name=origin,
+        )
+
+
+TOO_DEEP = "JSON nests arrays or objects too deeply to read"  # the parser's RecursionError, as a reason
 
 
 def check_bytes(data: bytes, origin: str) -> None:
@@ -107,10 +132,12 @@ def _check_language(text: str, origin: str) -> None:
 def parse_published(value: Any, origin: str, where: str) -> date | None:
     """ISO 8601 date or datetime (``types.parse_iso_date``); anything else is a BadRecord."""
     if value is not None and not isinstance(value, str):
-        raise BadRecord(f"{where}: `published` must be an ISO 8601 string, not {value!r}", input_name=origin)
+        raise BadRecord(
+            f"{where}: `published` must be an ISO 8601 string, not {shown(value)}", input_name=origin
+        )
     try:
         return parse_iso_date(value)
     except ValueError:
         raise BadRecord(
-            f"{where}: `published` is not an ISO 8601 date or datetime: {value!r}", input_name=origin
+            f"{where}: `published` is not an ISO 8601 date or datetime: {shown(value)}", input_name=origin
         ) from None

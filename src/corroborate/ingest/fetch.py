@@ -113,6 +113,7 @@ class HostGate:
 class _Robots:
     parser: urllib.robotparser.RobotFileParser
     expires: float
+    refusal: FetchError | None = None  # robots.txt could not be had (network error, 5xx): why
 
 
 class RobotsCache:
@@ -127,7 +128,9 @@ class RobotsCache:
 
     def check(self, url: httpx.URL, origin: str) -> float:
         """The crawl delay robots.txt asks for; RobotsDisallowed if it forbids ``url``."""
-        parser = self._parser(url)
+        parser, refusal = self._parser(url)
+        if refusal is not None:  # robots.txt could not be had: say why, not "disallows"
+            raise type(refusal)(refusal.message, input_name=origin, transient=refusal.transient)
         if not parser.can_fetch(self.fetcher.user_agent, str(url)):
             raise RobotsDisallowed(
                 f"robots.txt of {url.host} disallows {url.raw_path.decode('ascii', 'replace')} for Corroborate",
@@ -136,7 +139,7 @@ class RobotsCache:
         delay = parser.crawl_delay(self.fetcher.user_agent)
         return min(float(delay), MAX_CRAWL_DELAY_S) if delay else 0.0
 
-    def _parser(self, url: httpx.URL) -> urllib.robotparser.RobotFileParser:
+    def _parser(self, url: httpx.URL) -> tuple[urllib.robotparser.RobotFileParser, FetchError | None]:
         key = f"{url.scheme}://{url.netloc.decode('ascii')}"
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
@@ -145,11 +148,12 @@ class RobotsCache:
             if cached is None or cached.expires < time.monotonic():
                 cached = self._load(key)
                 self._rules[key] = cached
-            return cached.parser
+            return cached.parser, cached.refusal
 
     def _load(self, origin: str) -> _Robots:
         parser = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
         ttl = self.ttl
+        refusal: FetchError | None = None
         try:
             result = self.fetcher.fetch(
                 origin + "/robots.txt",
@@ -166,6 +170,11 @@ class RobotsCache:
                 "robots.txt of %s is unreachable (%s): not fetching from it for now", origin, exc.message
             )
             parser.disallow_all, ttl = True, ROBOTS_ERROR_TTL_S
+            refusal = FetchError(
+                f"could not fetch {origin}/robots.txt ({exc.message}), so nothing is fetched from there "
+                "for now",
+                transient=True,
+            )
         else:
             if 200 <= result.status < 300:
                 parser.parse(result.content.decode("utf-8", "replace").splitlines())
@@ -176,8 +185,13 @@ class RobotsCache:
                     "robots.txt of %s answered HTTP %d: not fetching from it for now", origin, result.status
                 )
                 parser.disallow_all, ttl = True, ROBOTS_ERROR_TTL_S
+                refusal = RobotsDisallowed(
+                    f"{origin}/robots.txt answered HTTP {result.status}, so nothing is fetched from there "
+                    "for now",
+                    transient=True,
+                )
         parser.modified()
-        return _Robots(parser, time.monotonic() + ttl)
+        return _Robots(parser, time.monotonic() + ttl, refusal)
 
 
 # --------------------------------------------------------------------------- the fetcher

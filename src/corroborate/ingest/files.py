@@ -22,6 +22,7 @@ from typing import Any
 from corroborate.errors import BadRecord, EmptyText, IngestError, TooLarge, UndecodableInput
 from corroborate.ingest.checks import (
     MAX_ARTICLE_CHARS,
+    TOO_DEEP,
     UTF8_BOM,
     check_article_text,
     check_bytes,
@@ -110,6 +111,8 @@ def _load_sidecar(path: Path, origin: str) -> dict[str, Any]:
         raise BadRecord(
             f"{where}: malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", input_name=origin
         ) from exc
+    except RecursionError:
+        raise BadRecord(f"{where}: {TOO_DEEP}", input_name=origin) from None
     if not isinstance(obj, dict):
         raise BadRecord(f"{where}: expected a JSON object, got {type(obj).__name__}", input_name=origin)
     return meta_layer(obj, origin, where)
@@ -138,6 +141,8 @@ def iter_json(path: Path, origin: str, defaults: Defaults) -> Iterator[IngestIte
         raise BadRecord(
             f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", input_name=origin
         ) from exc
+    except RecursionError:
+        raise BadRecord(TOO_DEEP, input_name=origin) from None
     if isinstance(obj, dict):
         yield _record_result(obj, origin, defaults)
     elif isinstance(obj, list):
@@ -182,6 +187,9 @@ def iter_jsonl(path: Path, origin: str, defaults: Defaults) -> Iterator[IngestIt
             except json.JSONDecodeError as exc:
                 reason = f"line {lineno}: malformed JSON: {exc.msg} (column {exc.colno})"
                 yield IngestFailure(where, BadRecord(reason, input_name=where))
+                continue
+            except RecursionError:
+                yield IngestFailure(where, BadRecord(f"line {lineno}: {TOO_DEEP}", input_name=where))
                 continue
             yield _record_result(obj, where, defaults)
     if records == 0:

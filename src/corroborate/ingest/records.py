@@ -12,7 +12,13 @@ from datetime import date
 from typing import Any
 
 from corroborate.errors import BadRecord, EmptyText, IngestError
-from corroborate.ingest.checks import check_article_text, check_record_text, parse_published
+from corroborate.ingest.checks import (
+    check_article_text,
+    check_record_text,
+    check_unicode,
+    parse_published,
+    shown,
+)
 from corroborate.ingest.pages import extract_html
 from corroborate.types import Article
 
@@ -54,7 +60,8 @@ def meta_layer(obj: dict, origin: str, where: str) -> dict[str, Any]:
         if value is None or value == "":
             continue
         if not isinstance(value, str):
-            raise BadRecord(f"{where}: `{key}` must be a string, not {value!r}", input_name=origin)
+            raise BadRecord(f"{where}: `{key}` must be a string, not {shown(value)}", input_name=origin)
+        check_unicode(value, origin, f"{where}: `{key}`")
         layer[key] = value
     published = parse_published(obj.get("published"), origin, where)
     if published is not None:
@@ -98,12 +105,14 @@ def article_from_record(record: dict, *, origin: str, defaults: Defaults) -> Art
     if text is not None:
         if not isinstance(text, str):
             raise BadRecord(f"record: `text` must be a string, not {type(text).__name__}", input_name=origin)
+        check_unicode(text, origin, "record: `text`")
         check_record_text(text, origin)
         check_article_text(text, origin)
         return compose(text, fields, defaults_layer(defaults))
     if html is not None:
         if not isinstance(html, str):
             raise BadRecord(f"record: `html` must be a string, not {type(html).__name__}", input_name=origin)
+        check_unicode(html, origin, "record: `html`")
         if not html.strip():
             raise EmptyText("record `html` is empty", input_name=origin)
         extracted, page, guess = extract_html(html, origin, url=fields.get("url") or defaults.url)

@@ -9,7 +9,7 @@ import json
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBearer
@@ -17,11 +17,12 @@ from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
 from corroborate.errors import NotFound
+from corroborate.ingest.checks import TOO_DEEP
 from corroborate.ingest.records import Defaults, article_from_record
 from corroborate.store.queries import article_exists, list_articles
 from corroborate.types import Article, to_json
 from corroborate.web import services
-from corroborate.web.deps import API_PREFIX, MAX_FORM_FIELDS, MAX_PAGE_SIZE, context_of
+from corroborate.web.deps import API_PREFIX, MAX_FORM_FIELDS, MAX_ID, MAX_PAGE_SIZE, context_of
 from corroborate.web.security import WebError
 from corroborate.web.views import Page, article_json
 
@@ -31,7 +32,8 @@ _bearer = HTTPBearer(auto_error=False, description="The server's CORROBORATE_TOK
 PAGE_SIZE = 50  # the default ``limit`` of every listing
 
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Page size (1-{MAX_PAGE_SIZE}).")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="Items to skip.")]
+ArticleId = Annotated[int, Path(ge=1, le=MAX_ID, description="The article's id.")]
 
 
 class ErrorDetail(BaseModel):
@@ -120,7 +122,7 @@ def get_articles(
     summary="One article: text, attributions, damage, with offsets",
     responses=_errors(404, 422),
 )
-def get_article(request: Request, article_id: int) -> dict:
+def get_article(request: Request, article_id: ArticleId) -> dict:
     store = context_of(request).store
     if not article_exists(store, article_id):
         raise NotFound(f"no article with id {article_id}")
@@ -187,6 +189,8 @@ async def read_article(request: Request, max_upload: int) -> Article:
             record = json.loads(await request.body())
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise WebError(400, "bad_json", f"the body is not valid JSON: {exc}") from exc
+        except RecursionError:
+            raise WebError(400, "bad_json", f"the body cannot be read: {TOO_DEEP}") from None
         return article_from_record(record, origin="request body", defaults=Defaults())
     if kind == "multipart/form-data":
         form = await request.form(max_files=1, max_fields=MAX_FORM_FIELDS, max_part_size=max_upload)

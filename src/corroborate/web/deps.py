@@ -22,6 +22,7 @@ API_PREFIX = "/api/v1"
 
 MAX_PAGE_SIZE = 200  # the largest ``limit`` a listing accepts: one page stays one quick query and render
 MAX_FORM_FIELDS = 20  # an upload form has a file, four metadata fields and a token or two; the rest is abuse
+MAX_ID = 2**63 - 1  # the largest id or offset a database column holds; above it: 422, not an overflow
 
 
 @dataclass

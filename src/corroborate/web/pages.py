@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
@@ -16,7 +16,7 @@ from corroborate.store.queries import article_exists, list_articles
 from corroborate.store.stories import outlet_names
 from corroborate.types import Article, to_json
 from corroborate.web import charts, services
-from corroborate.web.deps import MAX_FORM_FIELDS, MAX_PAGE_SIZE, context_of
+from corroborate.web.deps import MAX_FORM_FIELDS, MAX_ID, MAX_PAGE_SIZE, context_of
 from corroborate.web.security import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, new_csrf_nonce
 from corroborate.web.views import Page, article_context, parse_ranges
 
@@ -26,7 +26,8 @@ STORIES_PER_PAGE = 20  # story cards are tall; twenty fill a couple of screens
 ARTICLES_PER_PAGE = 50  # article rows are one line each, so a page holds more of them
 
 PageLimit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
-PageOffset = Annotated[int, Query(ge=0)]
+PageOffset = Annotated[int, Query(ge=0, le=MAX_ID)]
+ArticleId = Annotated[int, Path(ge=1, le=MAX_ID)]
 META_FIELDS = ("title", "outlet", "url", "published")
 
 
@@ -107,7 +108,7 @@ def articles_page(
 @router.get("/articles/{article_id}")
 def article_page(
     request: Request,
-    article_id: int,
+    article_id: ArticleId,
     ingested: int | None = None,
     source: Annotated[list[str], Query()] = [],  # noqa: B006 - FastAPI copies defaults
     mention: Annotated[list[str], Query()] = [],  # noqa: B006

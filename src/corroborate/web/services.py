@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile
 from corroborate.app import stories as story_service
 from corroborate.app.ingest import ingest_article
 from corroborate.errors import BadRecord, UndecodableInput
+from corroborate.ingest.checks import TOO_DEEP
 from corroborate.ingest.records import Defaults, article_from_record
 from corroborate.types import Article
 
@@ -95,6 +96,8 @@ async def article_from_upload(
             record = json.loads(decoded)
         except json.JSONDecodeError as exc:
             raise BadRecord(f"malformed JSON: {exc.msg} (line {exc.lineno})", input_name=where) from exc
+        except RecursionError:
+            raise BadRecord(TOO_DEEP, input_name=where) from None
         if not isinstance(record, dict):
             raise BadRecord("a .json upload holds one JSON object (a record)", input_name=where)
         record = {**record, **fields}

@@ -3,6 +3,7 @@ Jinja filters. Pure functions; every string ends up in an autoescaped template o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -28,6 +29,7 @@ ROLES = ("content", "channel", "cue", "source")  # later roles win where spans o
 MAX_HIGHLIGHTS = (
     50  # ranges one link may ask to highlight; more are ignored, so a URL cannot ask for much work
 )
+_RANGE = re.compile(r"([0-9]{1,12})-([0-9]{1,12})")  # ASCII digits only: int() takes no "²" or 5,000 digits
 TIP_SPAN_CHARS = 60  # a source or cue quoted in a tooltip is cut to this many characters
 CONTENT_CHARS = 200  # an attribution's content in the table is cut to this many characters
 
@@ -141,9 +143,8 @@ def parse_ranges(values: Sequence[str], size: int) -> list[tuple[int, int]]:
     """``["10-20", ...]`` (from a link) as ranges inside ``0..size``; anything else is ignored."""
     found = []
     for value in values[:MAX_HIGHLIGHTS]:
-        start, _, end = value.partition("-")
-        if start.isdigit() and end.isdigit() and int(start) < int(end) <= size:
-            found.append((int(start), int(end)))
+        if (m := _RANGE.fullmatch(value)) and int(m[1]) < int(m[2]) <= size:
+            found.append((int(m[1]), int(m[2])))
     return found
 
 
