@@ -13,7 +13,8 @@ so :class:`BoundedTokenizer` keeps each *hostile* chunk whole, as one token:
 The rest of the text is tokenized exactly as before, token attributes included: the hostile chunks are
 swapped for a short placeholder that spaCy keeps as one token, and the doc is rebuilt with
 the original text, so every character offset is the text's own. A text without hostile chunks (any
-ordinary article) goes to spaCy's tokenizer untouched.
+ordinary article) goes to spaCy's tokenizer untouched. A lone surrogate, which spaCy cannot hash, is
+read as U+FFFD (the doc's text then differs from the text there, at the same offsets).
 """
 
 from __future__ import annotations
@@ -30,7 +31,29 @@ _SYMBOL = r"(?:[^\w\s]|_)"  # neither a letter, a digit nor whitespace
 _SYMBOL_RUN = re.compile(rf"{_SYMBOL}(?:[ \t\xa0]*{_SYMBOL}){{{MAX_SYMBOL_RUN - 1},}}")
 _LONG_CHUNK = re.compile(rf"(?<!\S)\S{{{MAX_CHUNK_CHARS + 1},}}")  # tried at chunk starts only
 _CHUNK_TAIL = re.compile(rf"\S{{0,{MAX_CHUNK_CHARS + 1}}}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _PLACEHOLDER = "xxxxxxxx"  # one token to spaCy (no prefix, suffix, infix or special case); a chunk of its own
+
+
+def scrub_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (``"\\ud800"`` from JSON) as U+FFFD: spaCy hashes every token as
+    UTF-8, which has no surrogates. One character for one, so offsets stay the same."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def blank_hostile(text: str) -> str:
+    """``text`` with each hostile stretch (:func:`hostile_chunks`) blanked after its first character:
+    what a wordpiece tokenizer should read, so that a run of ``n`` symbols costs one wordpiece, not
+    ``n``, while the token spaCy made of it still has one. Same length, offsets unchanged."""
+    chunks = hostile_chunks(text)
+    if not chunks:
+        return text
+    parts, last = [], 0
+    for start, end in chunks:
+        parts += [text[last : start + 1], " " * (end - start - 1)]
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def hostile_chunks(text: str) -> list[tuple[int, int]]:
@@ -64,6 +87,7 @@ class BoundedTokenizer:
         self.inner = inner
 
     def __call__(self, text: str):  # -> spacy.tokens.Doc
+        text = scrub_surrogates(text)
         chunks = hostile_chunks(text)
         if not chunks:
             return self.inner(text)

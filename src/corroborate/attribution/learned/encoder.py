@@ -52,6 +52,7 @@ from corroborate.attribution.learned.crf_features import (
 )
 from corroborate.attribution.learned.encoder_features import piece_features, sizes
 from corroborate.errors import ModelUnavailable
+from corroborate.text.tokens import blank_hostile, scrub_surrogates
 
 LABELS = ("cue", "source", "content")
 TAGS = ("O", "B", "I")
@@ -383,7 +384,7 @@ def predict_char_tags(enc: Encoder, text: str, doc=None) -> tuple[list[tuple[int
 def char_tags(enc, text: str, doc, tokenize, score) -> tuple[list[tuple[int, int]], object]:
     """:func:`predict_char_tags` for any runtime: ``tokenize(tokenizer, text)`` gives wordpiece ids and
     offsets, ``score(enc, ids, feats=...)`` their log-probabilities."""
-    ids, offsets = tokenize(enc.tokenizer, text)
+    ids, offsets = tokenize(enc.tokenizer, blank_hostile(scrub_surrogates(text)))  # n symbols: 1 piece
     feats = None
     if enc.meta.get("features") and offsets:
         if doc is None:
