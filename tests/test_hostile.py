@@ -240,3 +240,12 @@ def test_a_bad_library_log_level_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--library-log", "loud", "ingest", str(tmp_path)])
     assert result.exit_code == 2
     assert "'loud' is not a log level" in result.stderr
+
+
+def test_a_nul_byte_in_one_jsonl_record_fails_that_record_only(tmp_path: Path) -> None:
+    path = tmp_path / "nul.jsonl"
+    path.write_bytes(b'{"text": "a\x00b"}\n\x00\n' + json.dumps({"text": TEXT}).encode() + b"\n")
+    first, second, third = list(_safely(iter_jsonl, path))
+    assert isinstance(first, IngestFailure) and first.origin == f"{path}:1"
+    assert isinstance(second, IngestFailure) and second.origin == f"{path}:2"
+    assert isinstance(third, IngestItem) and third.article.text == TEXT

@@ -50,13 +50,16 @@ def check_unicode(value: str, origin: str, where: str) -> None:
 TOO_DEEP = "JSON nests arrays or objects too deeply to read"  # the parser's RecursionError, as a reason
 
 
-def check_bytes(data: bytes, origin: str) -> None:
-    """Reject UTF-16/32 and binary content, looking at the raw bytes before any decoding."""
+def check_bytes(data: bytes, origin: str, *, one_nul_is_binary: bool = True) -> None:
+    """Reject UTF-16/32 and binary content, looking at the raw bytes before any decoding.
+
+    ``one_nul_is_binary=False`` (the head of a JSONL file): a NUL byte alone does not make the file
+    binary, only a share of control bytes does; the record holding the NUL fails on its own."""
     if data.startswith(_UTF16_32_BOMS) and not data.startswith(UTF8_BOM):
         raise UndecodableInput(
             "UTF-16/UTF-32 byte order mark at byte offset 0; only UTF-8 is read", input_name=origin
         )
-    nul = data.find(b"\x00")
+    nul = data.find(b"\x00") if one_nul_is_binary else -1
     if nul >= 0:
         raise BinaryInput(f"binary data: NUL byte at byte offset {nul}", input_name=origin)
     if data:

@@ -157,7 +157,7 @@ def iter_json(path: Path, origin: str, defaults: Defaults) -> Iterator[IngestIte
 def iter_jsonl(path: Path, origin: str, defaults: Defaults) -> Iterator[IngestItem | IngestFailure]:
     """A ``.jsonl`` file, streamed line by line; each record's origin is ``path:LINE`` (1-based)."""
     with open(path, "rb") as handle:
-        check_bytes(handle.read(BINARY_SNIFF_BYTES), origin)
+        check_bytes(handle.read(BINARY_SNIFF_BYTES), origin, one_nul_is_binary=False)  # one bad record
         handle.seek(0)
         offset = 0
         records = 0
