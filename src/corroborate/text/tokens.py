@@ -6,9 +6,9 @@ or ``'s`` costs ``O(n^2)`` (16,000 ``"`` took 27 s, 50,000 took 248 s). No langu
 so :class:`BoundedTokenizer` keeps each *hostile* chunk whole, as one token:
 
 * a whitespace-free chunk longer than :data:`MAX_CHUNK_CHARS` characters, or
-* a run of :data:`MAX_SYMBOL_RUN` or more symbols (neither letters, digits nor whitespace), alone or
-  spaced out on one line (``" " " "``: one token each to spaCy, as slow to parse as words), with the
-  rest of the chunks it starts and ends in.
+* one holding a run of :data:`MAX_SYMBOL_RUN` or more symbols (neither letters, digits nor whitespace),
+* or :data:`MAX_SYMBOL_RUN` or more chunks of symbols only, spaced out on one line (``" " " "``: one
+  token each to spaCy, as slow to parse as words), together.
 
 The rest of the text is tokenized exactly as before, token attributes included: the hostile chunks are
 swapped for a short placeholder that spaCy keeps as one token, and the doc is rebuilt with
@@ -26,9 +26,10 @@ MAX_CHUNK_CHARS = 256  # longer than any word or URL in the news we read (the lo
 MAX_SYMBOL_RUN = 32  # ruled lines ("-----") are one token either way; quote runs stop costing n^2
 
 _SYMBOL = r"(?:[^\w\s]|_)"  # neither a letter, a digit nor whitespace
-# Symbols, possibly spaced out on one line ('" " " "', one token each to spaCy, as costly to parse as
-# words); not across lines, so that a ruled line never takes the words around it.
-_SYMBOL_RUN = re.compile(rf"{_SYMBOL}(?:[ \t\xa0]*{_SYMBOL}){{{MAX_SYMBOL_RUN - 1},}}")
+_SYMBOL_RUN = re.compile(rf"{_SYMBOL}{{{MAX_SYMBOL_RUN},}}")
+# Chunks of symbols only, spaced out on one line ('" " " "': one token each to spaCy, as costly to parse
+# as words); whole chunks, so that the words around them keep their tokens.
+_SPACED_SYMBOLS = re.compile(rf"(?<!\S){_SYMBOL}+(?:[ \t\xa0]+{_SYMBOL}+){{{MAX_SYMBOL_RUN - 1},}}(?!\S)")
 _LONG_CHUNK = re.compile(rf"(?<!\S)\S{{{MAX_CHUNK_CHARS + 1},}}")  # tried at chunk starts only
 _CHUNK_TAIL = re.compile(rf"\S{{0,{MAX_CHUNK_CHARS + 1}}}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -58,8 +59,9 @@ def blank_hostile(text: str) -> str:
 
 def hostile_chunks(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each stretch of ``text`` kept as one token: whole whitespace-free chunks, or
-    runs of whole chunks around a (spaced) symbol run. Sorted, disjoint; linear time."""
+    runs of whole symbol-only chunks. Sorted, disjoint; linear time."""
     found = [m.span() for m in _LONG_CHUNK.finditer(text)]
+    found += [m.span() for m in _SPACED_SYMBOLS.finditer(text)]
     for match in _SYMBOL_RUN.finditer(text):
         start, end = match.span()
         # Widen to whole chunks; a walk longer than MAX_CHUNK_CHARS is inside a long chunk found above.
