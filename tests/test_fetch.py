@@ -363,3 +363,68 @@ def test_ingest_a_url_through_the_cli(web: LocalWeb, tmp_path: Path) -> None:
     assert again.exit_code == 3
     assert "ingested 0, already stored 1, skipped 1" in again.stderr
     assert f"skipped {web.url('/missing')}: HTTP 404" in again.stderr
+
+
+# --------------------------------------------------------------------------- SSRF address forms (issue 20)
+
+# Each names the local test server (127.0.0.1) or the metadata address in another spelling. The fetcher
+# uses the system resolver here (numeric forms need no DNS), with no allow list: all must be refused
+# before any connection, directly and as the target of a redirect.
+SSRF_FORMS = [
+    "http://2130706433:{port}/secret",  # decimal
+    "http://0177.0.0.1:{port}/secret",  # octal
+    "http://017700000001:{port}/secret",  # octal, one number
+    "http://0x7f.0.0.1:{port}/secret",  # hex
+    "http://0x7f000001:{port}/secret",  # hex, one number
+    "http://127.1:{port}/secret",  # short form
+    "http://[::ffff:127.0.0.1]:{port}/secret",  # IPv4-mapped IPv6
+    "http://[::ffff:7f00:1]:{port}/secret",
+    "http://[::1]:{port}/secret",
+    "http://user@127.0.0.1:{port}/secret",  # userinfo before the host
+    "http://user:pw@localhost:{port}/secret",
+    "http://127.0.0.1.:{port}/secret",  # trailing dot
+    "http://LOCALHOST:{port}/secret",
+    "http://169.254.169.254/latest/meta-data/",  # cloud metadata
+    "http://0xa9fea9fe/latest/meta-data/",
+    "http://[::ffff:169.254.169.254]/latest/meta-data/",
+    "http://0.0.0.0:{port}/secret",
+    "http://0:{port}/secret",
+]
+
+
+def _refused(error: FetchError) -> bool:
+    """Refused by the guard, or not even a URL to httpx (octal forms), or a name that does not resolve."""
+    reasons = ("cannot resolve", "not a valid URL", "Invalid URL in location header")
+    return isinstance(error, BlockedAddress) or any(reason in error.message for reason in reasons)
+
+
+@pytest.mark.parametrize("form", SSRF_FORMS)
+def test_ssrf_address_forms_are_refused(web: LocalWeb, form: str) -> None:
+    web.page("/secret", "library.html")
+    url = form.format(port=web.server.server_port)
+    with _fetcher(retries=0) as fetcher, pytest.raises(FetchError) as caught:
+        fetcher.fetch(url)
+    assert _refused(caught.value), caught.value
+    assert web.hits == []
+
+
+@pytest.mark.parametrize("form", SSRF_FORMS)
+def test_ssrf_address_forms_are_refused_after_a_redirect(web: LocalWeb, form: str) -> None:
+    """A public-looking host (resolved to the local server only for this test) redirects to each form."""
+    web.page("/secret", "library.html")
+    web.page("/robots.txt", "robots.txt", content_type="text/plain")
+    web.add("/go", 302, Location=form.format(port=web.server.server_port))
+    resolver = {"news.test": ["127.0.0.1"]}
+
+    def resolve(host: str, port: int) -> list[str]:
+        import socket
+
+        if host in resolver:
+            return resolver[host]
+        return sorted({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
+
+    fetcher = _fetcher(retries=0, allow_hosts=["news.test"], resolver=resolve)
+    with fetcher, pytest.raises(FetchError) as caught:
+        fetcher.fetch(f"http://news.test:{web.server.server_port}/go")
+    assert _refused(caught.value), caught.value
+    assert "/secret" not in web.paths()
