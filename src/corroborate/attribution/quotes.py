@@ -58,6 +58,9 @@ _DOUBLE_OPEN = '\u201c"\u00ab'
 _DOUBLE_CLOSE = '\u201d"\u00bb'
 _SINGLE_OPEN = "\u2018'"
 _SINGLE_CLOSE = "\u2019'"
+_MARK_OR_NEWLINE = re.compile(
+    "[\n" + re.escape(_DOUBLE_OPEN + _DOUBLE_CLOSE + _SINGLE_OPEN + _SINGLE_CLOSE) + "]"
+)
 _BOUNDARY_BEFORE = ' \t([{\u2014\u2013-/:;,\u201c"'
 
 
@@ -84,6 +87,10 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     double = False
     i = 0
     while i < n:
+        found = _MARK_OR_NEWLINE.search(text, i)  # every other character changes nothing below
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
         if ch == "\n":
             if open_at >= 0 and double:
