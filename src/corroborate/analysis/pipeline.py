@@ -12,6 +12,7 @@ from corroborate.errors import ModelError, UsageError
 from corroborate.facts.figures import extract_facts
 from corroborate.text import clean
 from corroborate.text.nlp import pipe_with_context
+from corroborate.text.tokens import blank_hostile
 from corroborate.types import Analysis, Article, Attribution, Span, parse_iso_date
 
 log = logging.getLogger(__name__)
@@ -89,9 +90,14 @@ def analyze_articles(
 
 
 def _facts(article: Article, furniture: Iterable) -> tuple:
-    """The article's figures and dates (page furniture skipped); a failure never stops the batch."""
+    """The article's figures and dates (page furniture and hostile stretches skipped: no fact lies in a
+    5 MB run of quote marks, and the fact patterns would search it all); a failure never stops the batch."""
+    text = article.text
     try:
-        return extract_facts(article.text, article.published, [(b.start, b.end) for b in furniture])
+        found = extract_facts(
+            blank_hostile(text, keep=0), article.published, [(b.start, b.end) for b in furniture]
+        )
+        return tuple(replace(f, span=Span.of(text, f.span.start, f.span.end)) for f in found)
     except Exception:
         log.exception("fact extraction failed for article %r", article.url or article.title)
         return ()

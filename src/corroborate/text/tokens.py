@@ -42,16 +42,17 @@ def scrub_surrogates(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
-def blank_hostile(text: str) -> str:
-    """``text`` with each hostile stretch (:func:`hostile_chunks`) blanked after its first character:
-    what a wordpiece tokenizer should read, so that a run of ``n`` symbols costs one wordpiece, not
-    ``n``, while the token spaCy made of it still has one. Same length, offsets unchanged."""
+def blank_hostile(text: str, keep: int = 1) -> str:
+    """``text`` with each hostile stretch (:func:`hostile_chunks`) blanked after its first ``keep``
+    characters. ``keep=1``: what a wordpiece tokenizer should read, so that a run of ``n`` symbols costs
+    one wordpiece, not ``n``, while the token spaCy made of it still has one; ``keep=0``: what pattern
+    searches should read. Same length, offsets unchanged."""
     chunks = hostile_chunks(text)
     if not chunks:
         return text
     parts, last = [], 0
     for start, end in chunks:
-        parts += [text[last : start + 1], " " * (end - start - 1)]
+        parts += [text[last : start + keep], " " * (end - start - keep)]
         last = end
     parts.append(text[last:])
     return "".join(parts)
