@@ -116,6 +116,8 @@ bench: install
 	$(BENCH_ATT) --mode encoder
 	$(BENCH_ATT) --mode crf
 	$(BENCH_ATT) --mode fast
+	$(BIN)/python scripts/bench_hostile.py --mode fast --kinds letters,quotes,brackets,apostrophe_s,spaced_quotes,one_line,prose
+	$(BIN)/python scripts/bench_hostile.py --mode encoder --lengths 100000,1000000
 	@$(MAKE) --no-print-directory bench-scale
 
 # Ingest vs ingest --workers 2 vs Spark local[2], SQLite and PostgreSQL; table in docs/scale.md.

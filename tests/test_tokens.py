@@ -100,10 +100,10 @@ def test_around_a_hostile_stretch_tokens_and_norms_are_kept(nlp) -> None:
 
 def test_hostile_chunks_are_whole_chunks() -> None:
     text = "ok " + "said" + '"' * 40 + "x " + "a" * 300 + "\n" + '" ' * 40 + "end: " + "! ?? " * 20
-    assert hostile_chunks(text) == [(3, 3 + 4 + 40 + 1), (49, 49 + 300), (350, 350 + 79), (435, 435 + 99)]
-    assert hostile_chunks("a ! " * 31 + "a") == []  # 31 symbol chunks in a row: not yet
-    assert hostile_chunks("a ruled line\n" + "-" * 80 + "\nthen text") == [(13, 93)]
-    assert hostile_chunks("no runs here: --- *** ... !!!") == []
+    assert hostile_chunks(text) == ((3, 3 + 4 + 40 + 1), (49, 49 + 300), (350, 350 + 79), (435, 435 + 99))
+    assert hostile_chunks("a ! " * 31 + "a") == ()  # 31 symbol chunks in a row: not yet
+    assert hostile_chunks("a ruled line\n" + "-" * 80 + "\nthen text") == ((13, 93),)
+    assert hostile_chunks("no runs here: --- *** ... !!!") == ()
 
 
 def test_the_encoder_reads_one_wordpiece_per_hostile_stretch() -> None:
@@ -117,3 +117,26 @@ def test_surrogates_become_replacement_characters_of_the_same_length(nlp) -> Non
     assert scrub_surrogates(text) == text.replace("\ud800", "\ufffd").replace("\udfff", "\ufffd")
     doc = nlp(text)
     assert len(doc.text) == len(text) and doc.text == scrub_surrogates(text)
+
+
+def test_facts_and_quotations_are_found_around_a_hostile_stretch() -> None:
+    from corroborate import analyze
+    from corroborate.attribution.quotes import quote_spans
+    from corroborate.text.tokens import Squeezed
+
+    before = 'The repairs cost $4 million, the mayor said. "We are on schedule," she said.\n'
+    after = "\nThe bridge reopened on March 3, 2024, and 12% of drivers used it."
+    text = before + "([" * 3000 + after
+    squeezed = Squeezed(text)
+    assert squeezed.text == before + "\n\n" + after
+    assert [squeezed.original(squeezed.squeezed(i)) for i in (0, len(before), len(text))] == [
+        0,
+        len(before),
+        len(text),
+    ]
+    facts = analyze(text, mode="fast").facts
+    assert {f.span.text for f in facts} >= {"$4 million", "12%"}
+    assert any("March 3, 2024" in f.span.text for f in facts)
+    for fact in facts:
+        assert text[fact.span.start : fact.span.end] == fact.span.text
+    assert [text[s:e] for s, e in quote_spans(text)] == ['"We are on schedule,"']

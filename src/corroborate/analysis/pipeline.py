@@ -12,7 +12,7 @@ from corroborate.errors import ModelError, UsageError
 from corroborate.facts.figures import extract_facts
 from corroborate.text import clean
 from corroborate.text.nlp import pipe_with_context
-from corroborate.text.tokens import blank_hostile
+from corroborate.text.tokens import Squeezed, hostile_chunks
 from corroborate.types import Analysis, Article, Attribution, Span, parse_iso_date
 
 log = logging.getLogger(__name__)
@@ -93,11 +93,16 @@ def _facts(article: Article, furniture: Iterable) -> tuple:
     """The article's figures and dates (page furniture and hostile stretches skipped: no fact lies in a
     5 MB run of quote marks, and the fact patterns would search it all); a failure never stops the batch."""
     text = article.text
+    skip = [(b.start, b.end) for b in furniture]
     try:
+        if not hostile_chunks(text):
+            return extract_facts(text, article.published, skip)
+        squeezed = Squeezed(text)
         found = extract_facts(
-            blank_hostile(text, keep=0), article.published, [(b.start, b.end) for b in furniture]
+            squeezed.text, article.published, [(squeezed.squeezed(s), squeezed.squeezed(e)) for s, e in skip]
         )
-        return tuple(replace(f, span=Span.of(text, f.span.start, f.span.end)) for f in found)
+        at = squeezed.original
+        return tuple(replace(f, span=Span.of(text, at(f.span.start), at(f.span.end))) for f in found)
     except Exception:
         log.exception("fact extraction failed for article %r", article.url or article.title)
         return ()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from corroborate.text.tokens import Squeezed, hostile_chunks
 from corroborate.types import Span
 
 # --------------------------------------------------------------------------- document helpers
@@ -81,6 +82,10 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     newswire convention for quotations that go on in the next paragraph); an unclosed single quote is
     dropped.
     """
+    if hostile_chunks(text):  # a 5 MB run of quote marks holds no quotation: search around it
+        squeezed = Squeezed(text)
+        at = squeezed.original
+        return [(at(s), at(e)) for s, e in quote_spans(squeezed.text)]
     spans: list[tuple[int, int]] = []
     n = len(text)
     open_at = -1

@@ -20,6 +20,8 @@ read as U+FFFD (the doc's text then differs from the text there, at the same off
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from functools import lru_cache
 from typing import Any
 
 MAX_CHUNK_CHARS = 256  # longer than any word or URL in the news we read (the longest seen: 220)
@@ -29,7 +31,7 @@ _SYMBOL = r"(?:[^\w\s]|_)"  # neither a letter, a digit nor whitespace
 _SYMBOL_RUN = re.compile(rf"{_SYMBOL}{{{MAX_SYMBOL_RUN},}}")
 # Chunks of symbols only, spaced out on one line ('" " " "': one token each to spaCy, as costly to parse
 # as words); whole chunks, so that the words around them keep their tokens.
-_SPACED_SYMBOLS = re.compile(rf"(?<!\S){_SYMBOL}+(?:[ \t\xa0]+{_SYMBOL}+){{{MAX_SYMBOL_RUN - 1},}}(?!\S)")
+_SPACED_SYMBOLS = re.compile(rf"(?<!\S){_SYMBOL}++(?:[ \t\xa0]++{_SYMBOL}++){{{MAX_SYMBOL_RUN - 1},}}(?!\S)")
 _LONG_CHUNK = re.compile(rf"(?<!\S)\S{{{MAX_CHUNK_CHARS + 1},}}")  # tried at chunk starts only
 _CHUNK_TAIL = re.compile(rf"\S{{0,{MAX_CHUNK_CHARS + 1}}}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -58,9 +60,52 @@ def blank_hostile(text: str, keep: int = 1) -> str:
     return "".join(parts)
 
 
-def hostile_chunks(text: str) -> list[tuple[int, int]]:
+class Squeezed:
+    """``text`` with each hostile stretch replaced by a paragraph break, for pattern searches that would
+    otherwise scan megabytes of nothing (``.text``), and the offset maps between the two."""
+
+    PLACE = "\n\n"
+
+    def __init__(self, text: str) -> None:
+        parts: list[str] = []
+        self._squeezed: list[int] = []  # where each kept segment starts in .text
+        self._original: list[int] = []  # ... and in the original text
+        self._length: list[int] = []
+        last = at = 0
+        for start, end in (*hostile_chunks(text), (len(text), len(text))):
+            parts.append(text[last:start])
+            self._squeezed.append(at)
+            self._original.append(last)
+            self._length.append(start - last)
+            at += start - last
+            if end > start:
+                parts.append(self.PLACE)
+                at += len(self.PLACE)
+            last = end
+        self.text = "".join(parts)
+
+    def original(self, pos: int) -> int:
+        """An offset in ``.text`` as an offset in the original text (a placeholder maps to its start)."""
+        i = bisect_right(self._squeezed, pos) - 1
+        return self._original[i] + min(pos - self._squeezed[i], self._length[i])
+
+    def squeezed(self, pos: int) -> int:
+        """An offset in the original text as one in ``.text`` (inside a stretch: its placeholder)."""
+        i = bisect_right(self._original, pos) - 1
+        return self._squeezed[i] + min(pos - self._original[i], self._length[i])
+
+
+def hostile_chunks(text: str) -> tuple[tuple[int, int], ...]:
     """``(start, end)`` of each stretch of ``text`` kept as one token: whole whitespace-free chunks, or
-    runs of whole symbol-only chunks. Sorted, disjoint; linear time."""
+    runs of whole symbol-only chunks. Sorted, disjoint; linear time (and computed once per text: the
+    tokenizer, the encoder and the pattern searches all ask)."""
+    if len(text) < MAX_SYMBOL_RUN:
+        return ()
+    return _hostile_chunks(text)
+
+
+@lru_cache(maxsize=4)
+def _hostile_chunks(text: str) -> tuple[tuple[int, int], ...]:
     found = [m.span() for m in _LONG_CHUNK.finditer(text)]
     found += [m.span() for m in _SPACED_SYMBOLS.finditer(text)]
     for match in _SYMBOL_RUN.finditer(text):
@@ -78,7 +123,7 @@ def hostile_chunks(text: str) -> list[tuple[int, int]]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))
-    return merged
+    return tuple(merged)
 
 
 class BoundedTokenizer:
