@@ -42,6 +42,7 @@ from corroborate.attribution.lexicon import (
     TITLES,
     UNIDENTIFIED_MODIFIERS,
 )
+from corroborate.attribution.quotes import doc_text
 from corroborate.types import SourceKind
 
 _THE = re.compile(r"^(?:the|a|an)\s+", re.I)
@@ -215,7 +216,7 @@ def known_surname(doc, toks) -> bool:
     perhaps after a title or a role in lower case ("Mr. Jacobson", "warden Jacobson")?"""
     words = [
         _POSSESSIVE.sub("", w.strip(",;:()"))
-        for w in doc.text[toks[0].idx : toks[-1].idx + len(toks[-1])].split()
+        for w in doc_text(doc)[toks[0].idx : toks[-1].idx + len(toks[-1])].split()
     ]
     words = [w for w in words if w]
     if not words or len(words) > _MAX_TITLE_WORDS + 1 or words[-1] not in _surnames(doc):
