@@ -161,29 +161,31 @@ class WorkerPool:
 
 def analyzed_batches(
     batches: Iterable[list[T]],
-    article_of: Callable[[T], Article],
+    article_of: Callable[[T], Article | None],
     mode: str = DEFAULT_MODE,
     workers: int = 1,
     *,
     analyze: AnalyzeBatch | None = None,
     warm_up: bool = True,
-) -> Iterator[tuple[list[T], list[Result]]]:
+) -> Iterator[tuple[list[T], list[Result | None]]]:
     """``(batch, results)`` for every batch, in input order; ``results[i]`` is for ``batch[i]``.
 
-    A result is an Analysis or the Exception that stopped its article. ``workers=1`` analyses in
-    this process; more runs ``workers`` spawned processes with up to two batches each in flight.
-    ``analyze(articles, mode)`` replaces ``pipeline.analyze_batch`` (with workers, it must be a
-    module-level function).
+    A result is an Analysis or the Exception that stopped its article; it is None for an item whose
+    ``article_of`` is None (nothing to analyse: the caller knows it already), which is never sent to a
+    worker. ``workers=1`` analyses in this process; more runs ``workers`` spawned processes with up to two
+    batches each in flight. ``analyze(articles, mode)`` replaces ``pipeline.analyze_batch`` (with workers,
+    it must be a module-level function).
     """
     if workers <= 1:
         if analyze is None:
             analyze = pipeline.analyze_batch
         for batch in batches:
-            yield batch, analyze([article_of(item) for item in batch], mode)
+            todo, where = _to_analyse(batch, article_of)
+            yield batch, _placed(len(batch), where, analyze(todo, mode) if todo else [])
         return
 
     with WorkerPool(workers, mode, analyze=analyze, warm_up=warm_up) as pool:
-        pending: deque[tuple[list[T], Future]] = deque()
+        pending: deque[tuple[list[T], list[Article], list[int], Future]] = deque()
         source = iter(batches)
         exhausted = False
         while True:
@@ -192,27 +194,47 @@ def analyzed_batches(
                 if batch is None:
                     exhausted = True
                 elif batch:
-                    pending.append((batch, pool.submit([article_of(item) for item in batch])))
+                    todo, where = _to_analyse(batch, article_of)
+                    pending.append((batch, todo, where, pool.submit(todo) if todo else _done([])))
             if not pending:
                 return
-            batch, future = pending.popleft()
+            batch, todo, where, future = pending.popleft()
             try:
                 results = future.result()
             except BrokenProcessPool:
                 # A worker died. Every batch in flight is lost with the pool: redo their articles
                 # one at a time in a fresh pool, which isolates the article that kills its worker.
                 log.warning("a worker process died; analysing the affected articles one at a time")
-                redo = [batch, *(b for b, _ in pending)]
+                redo = [(batch, todo, where), *((b, t, w) for b, t, w, _ in pending)]
                 pending.clear()
                 pool.restart()
-                for lost in redo:
-                    yield lost, pool.one_by_one([article_of(item) for item in lost])
+                for lost, lost_todo, lost_where in redo:
+                    yield lost, _placed(len(lost), lost_where, pool.one_by_one(lost_todo))
                 continue
             except ModelError:
                 raise
             except Exception:  # the batch could not be sent, or its results not sent back
                 log.debug("worker batch failed; retrying its articles one at a time", exc_info=True)
-                results = pool.one_by_one([article_of(item) for item in batch])
-            if len(results) != len(batch):
-                results = [AnalysisFailed("analysis failed (the worker returned no result)")] * len(batch)
-            yield batch, results
+                results = pool.one_by_one(todo)
+            if len(results) != len(todo):
+                results = [AnalysisFailed("analysis failed (the worker returned no result)")] * len(todo)
+            yield batch, _placed(len(batch), where, results)
+
+
+def _to_analyse(batch: list[T], article_of: Callable[[T], Article | None]) -> tuple[list[Article], list[int]]:
+    """The articles of ``batch`` to analyse, and where each one sits in the batch."""
+    found = [(i, article) for i, item in enumerate(batch) if (article := article_of(item)) is not None]
+    return [article for _, article in found], [i for i, _ in found]
+
+
+def _placed(size: int, where: list[int], results: list[Result]) -> list[Result | None]:
+    placed: list[Result | None] = [None] * size
+    for i, result in zip(where, results, strict=True):
+        placed[i] = result
+    return placed
+
+
+def _done(value: object) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
