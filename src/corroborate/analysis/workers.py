@@ -13,14 +13,25 @@ native code) breaks the pool: a new pool is started and the articles of the batc
 flight are analysed again one at a time, so only the article that kills its worker again is
 reported as failed. The run never stops for a failed article; it stops only when the model cannot
 be loaded (ModelError), as it does in-process.
+
+No worker outlives the parent. Each worker asks the kernel for SIGKILL when its parent dies
+(``PR_SET_PDEATHSIG`` on Linux) and also watches its parent's pid from a thread (everywhere), so a
+SIGKILL of the parent takes the workers with it, and with them the multiprocessing resource tracker
+(which exits once no process holds its pipe). While a pool is open, SIGTERM in the parent raises
+:class:`Terminated` (a KeyboardInterrupt, as Ctrl-C is), which stops the workers and rolls back the
+write in progress on its way out.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
 import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -30,7 +41,7 @@ from typing import TypeVar
 from corroborate.analysis import pipeline
 from corroborate.analysis.modes import ALIASES, DEFAULT_MODE, MODES
 from corroborate.attribution.learned.encoder_onnx import THREADS_ENV
-from corroborate.errors import AnalysisFailed, ModelError, failure_message
+from corroborate.errors import AnalysisFailed, ModelError, Terminated, failure_message
 from corroborate.text.nlp import load_nlp
 from corroborate.types import Analysis, Article
 
@@ -43,6 +54,10 @@ WORKER_BATCH_SIZE = 8
 IN_FLIGHT_PER_WORKER = 2
 """Batches submitted ahead per worker, so a worker never waits for the parent."""
 
+PARENT_CHECK_S = 0.5
+"""How often a worker's watchdog thread checks that its parent is still alive."""
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
 Result = Analysis | Exception
 AnalyzeBatch = Callable[[list[Article], str], list[Result]]
 
@@ -52,8 +67,28 @@ AnalyzeBatch = Callable[[list[Article], str], list[Result]]
 _worker_state: dict[str, str] = {}
 
 
-def _init_worker(mode: str, log_level: int, warm_up: bool) -> None:
+def _die_with_parent(parent: int) -> None:
+    """End this process as soon as ``parent`` (the pid that started it) is gone, however it went."""
+    if sys.platform.startswith("linux"):
+        try:  # the kernel sends SIGKILL when the thread that started this process exits
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            log.debug("prctl(PR_SET_PDEATHSIG) is unavailable; the watchdog thread alone will do")
+    if os.getppid() != parent:  # it died before we asked
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="corroborate-parent-watch", daemon=True).start()
+
+
+def _init_worker(mode: str, log_level: int, warm_up: bool, parent: int | None = None) -> None:
     """Load the pipeline and model once per worker; a load error is raised by every task."""
+    if parent is not None:
+        _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     logging.basicConfig(level=log_level, format="%(levelname)s: %(name)s: %(message)s")
     os.environ[THREADS_ENV] = "1"  # one inference thread per worker: N workers already fill N cores
@@ -108,12 +143,20 @@ class WorkerPool:
         self.warm_up = warm_up
         self.restarts = 0
         self._executor: ProcessPoolExecutor | None = None
+        self._sigterm: object = None  # the SIGTERM handler to put back on exit (None: not replaced)
 
     def __enter__(self) -> WorkerPool:
+        if threading.current_thread() is threading.main_thread():
+            self._sigterm = signal.signal(signal.SIGTERM, _raise_terminated)
         return self
 
     def __exit__(self, exc_type: object, *_: object) -> None:
-        self.close(abort=exc_type is not None)
+        try:
+            self.close(abort=exc_type is not None)
+        finally:
+            if self._sigterm is not None:
+                signal.signal(signal.SIGTERM, self._sigterm)  # type: ignore[arg-type]
+                self._sigterm = None
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
@@ -121,7 +164,7 @@ class WorkerPool:
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_worker,
-                initargs=(self.mode, logging.getLogger().getEffectiveLevel(), self.warm_up),
+                initargs=(self.mode, logging.getLogger().getEffectiveLevel(), self.warm_up, os.getpid()),
             )
         return self._executor
 
@@ -157,6 +200,10 @@ class WorkerPool:
                 result = AnalysisFailed(failure_message(exc))
             results.append(result)
         return results
+
+
+def _raise_terminated(signum: int, _frame: object) -> None:
+    raise Terminated(f"terminated by signal {signum}")
 
 
 def analyzed_batches(
