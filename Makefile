@@ -116,6 +116,7 @@ bench: install
 	$(BENCH_ATT) --mode encoder
 	$(BENCH_ATT) --mode crf
 	$(BENCH_ATT) --mode fast
+	$(BIN)/python scripts/bench_load.py --data $(SHARED)/data/polnear/dev --json build/bench-load.json
 	@$(MAKE) --no-print-directory bench-scale
 
 # Ingest vs ingest --workers 2 vs Spark local[2], SQLite and PostgreSQL; table in docs/scale.md.
