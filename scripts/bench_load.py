@@ -55,7 +55,7 @@ PLACES = [
     "museum",
     "depot",
 ]
-VERBS = ["reopen", "close", "expand", "shrink", "move", "merge", "split", "double", "halve", "stall", "sell"]
+VERBS = ["reopened", "closed", "grew", "shrank", "moved", "merged", "split", "doubled", "halved", "stalled", "sold"]
 ARTICLES = 14
 
 
@@ -79,7 +79,7 @@ def _analysis(n: int, statements: int) -> Analysis:
         start = len(text) + len("Officials said that ")
         g = n * statements + j  # one claim per statement: each names its own place
         place, verb = PLACES[g % len(PLACES)], VERBS[(g // len(PLACES)) % len(VERBS)]
-        content = f"the {place} at {_name(g)} would {verb} in May at a cost of {j + 2} million"
+        content = f"the {place} at {_name(g)} {verb} last year at a cost of {j + 2} million"
         text += f"Officials said that {content}. "
         atts.append(
             Attribution(
@@ -355,6 +355,7 @@ def main() -> None:
             if args.data and (args.data / "text").is_dir():
                 folder = args.data / "text"
             else:
+                print(f"no {args.data}/text: re-ingest runs on synthetic articles", file=sys.stderr)
                 folder = work / "synthetic"
                 _synthetic_folder(folder)
             results["reingest"] = bench_reingest(folder, work, args.mode)
