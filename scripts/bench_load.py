@@ -55,7 +55,19 @@ PLACES = [
     "museum",
     "depot",
 ]
-VERBS = ["reopened", "closed", "grew", "shrank", "moved", "merged", "split", "doubled", "halved", "stalled", "sold"]
+VERBS = [
+    "reopened",
+    "closed",
+    "grew",
+    "shrank",
+    "moved",
+    "merged",
+    "split",
+    "doubled",
+    "halved",
+    "stalled",
+    "sold",
+]
 ARTICLES = 14
 
 
