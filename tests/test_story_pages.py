@@ -134,3 +134,14 @@ def test_a_story_is_built_once_per_change(site) -> None:
     assert len(after["articles"]) == 4 and len(after["claims"]) > before
     assert web.get(f"/stories/{STORY}").status_code == 200
     assert cache.builds == 2
+
+    shorter = _analysis(4, 2)  # `reprocess` replaces an article's analysis: the story changes again
+    with open_store(url) as store:
+        store.replace_analysis(4, shorter)
+    again = web.get(f"/api/v1/stories/{STORY}", params={"limit": 200}).json()
+    assert cache.builds == 3
+
+    def attributed_to_4(story: dict) -> int:
+        return sum(s["article_id"] == 4 and not s["own_voice"] for c in story["claims"] for s in c["sources"])
+
+    assert attributed_to_4(after) == 5 and attributed_to_4(again) == 2
