@@ -121,6 +121,7 @@ bench: install
 	$(BENCH_HOSTILE) --mode fast
 	$(BENCH_HOSTILE) --mode fast --kinds prose --lengths 100000,1000000
 	$(BENCH_HOSTILE) --mode encoder
+	$(BIN)/python scripts/bench_load.py --data $(SHARED)/data/polnear/dev --json build/bench-load.json
 	@$(MAKE) --no-print-directory bench-scale
 
 # Ingest vs ingest --workers 2 vs Spark local[2], SQLite and PostgreSQL; table in docs/scale.md.

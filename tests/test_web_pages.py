@@ -141,8 +141,8 @@ def test_empty_database_tells_what_to_do(empty) -> None:
 
 
 def test_story_page_shows_claims_sources_graph_and_timeline(web, seeded: Seeded) -> None:
-    story = web.get(f"/api/v1/stories/{seeded.story_id}").json()
-    response = web.get(f"/stories/{seeded.story_id}")
+    story = web.get(f"/api/v1/stories/{seeded.story_id}", params={"limit": 200}).json()
+    response = web.get(f"/stories/{seeded.story_id}", params={"limit": 200})  # every claim on one page
     assert response.status_code == 200
     html = response.text
     page = assert_semantic(html)

@@ -22,6 +22,11 @@ def failure_message(exc: BaseException) -> str:
     return f"analysis failed ({type(exc).__name__}: {exc})"
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived during a run that set a handler for it: unwind as Ctrl-C does (stop the worker
+    processes, roll back the write in progress); the command line exits 143."""
+
+
 class IngestError(CorroborateError):
     """An input could not be turned into an article. The batch goes on."""
 

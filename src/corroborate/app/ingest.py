@@ -55,15 +55,29 @@ class Stored:
 def ingest_each(
     store: Store, items: Iterable[IngestItem], mode: str = DEFAULT_MODE, workers: int = 1
 ) -> Iterator[tuple[IngestItem, Stored | Exception]]:
-    """``(item, outcome)`` for every item, in input order: analysed in batches (in ``workers`` processes
-    when more than one), then saved, each in its own transaction, by this process alone (the one
-    writer). An article whose identity is already stored comes back with ``created=False``. An outcome
-    that is an Exception is why that article was skipped; the run goes on. Stories are grouped by the
-    callers, once the saves are done."""
-    batches = chunked(items, BATCH_SIZE if workers <= 1 else WORKER_BATCH_SIZE)
-    with closing(analyzed_batches(batches, lambda item: item.article, mode, workers)) as analysed:
+    """``(item, outcome)`` for every item, in input order. Each batch is first looked up in the store: an
+    article whose identity is already stored is not analysed again and comes back with ``created=False``
+    (so re-running an ingest costs a lookup per article). The others are analysed (in ``workers``
+    processes when more than one), then saved, each in its own transaction, by this process alone (the one
+    writer; ``save`` checks the identity again inside its transaction). An outcome that is an Exception is
+    why that article was skipped; the run goes on. Stories are grouped by the callers, once the saves are
+    done."""
+
+    def looked_up(batch: list[IngestItem]) -> list[tuple[IngestItem, int | None]]:
+        return list(zip(batch, store.find_many([item.article for item in batch]), strict=True))
+
+    def to_analyse(pair: tuple[IngestItem, int | None]) -> Article | None:
+        return pair[0].article if pair[1] is None else None
+
+    batches = map(looked_up, chunked(items, BATCH_SIZE if workers <= 1 else WORKER_BATCH_SIZE))
+    with closing(analyzed_batches(batches, to_analyse, mode, workers)) as analysed:
         for batch, analyses in analysed:  # leaving early (an error) stops the workers at once
-            for item, analysis in zip(batch, analyses, strict=True):
+            for (item, stored_id), analysis in zip(batch, analyses, strict=True):
+                if stored_id is not None:
+                    yield item, Stored(stored_id, False, store.attribution_count(stored_id))
+                    continue
+                if analysis is None:  # cannot happen: only stored articles are left unanalysed
+                    raise AssertionError(f"{item.origin} was neither stored nor analysed")
                 if isinstance(analysis, Exception):
                     yield item, analysis
                     continue
@@ -72,7 +86,7 @@ def ingest_each(
                 except CorroborateError as exc:
                     yield item, exc
                     continue
-                count = len(analysis.attributions) if created else len(store.load(article_id).attributions)
+                count = len(analysis.attributions) if created else store.attribution_count(article_id)
                 yield item, Stored(article_id, created, count)
 
 
@@ -122,9 +136,7 @@ def ingest_article(store: Store, article: Article, mode: str = DEFAULT_MODE) -> 
     existing = store.find(article)
     if existing is not None:
         group_pending(store)
-        return IngestResult(
-            existing, story_of(store, existing), len(store.load(existing).attributions), False
-        )
+        return IngestResult(existing, story_of(store, existing), store.attribution_count(existing), False)
     ((_, outcome),) = ingest_each(store, [IngestItem(origin=article.url or "article", article=article)], mode)
     if isinstance(outcome, Exception):
         raise outcome

@@ -7,6 +7,8 @@ and per-outlet sourcing statistics.
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +19,7 @@ from corroborate.corroboration.model import StoryMember
 from corroborate.corroboration.relay import relay_edges
 from corroborate.store import stories as store_stories
 from corroborate.store.articles import Store
-from corroborate.types import ANONYMOUS_KINDS, as_objects
+from corroborate.types import ANONYMOUS_KINDS, Article, as_objects, to_json
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +105,65 @@ def load_story(store: Store, story_id: str, *, today: date | None = None, stance
     return build_story(
         story_id, members(store, story_id), stance=stance_function() if stance else None, today=today
     )
+
+
+@dataclass(frozen=True)
+class StoryBuild:
+    """One story built once: the report, its JSON (never changed in place by readers) and the member
+    articles (for excerpts), as of ``version`` (``store.stories.story_version``)."""
+
+    version: tuple
+    report: object  # corroboration.build.StoryReport
+    json: dict
+    texts: dict[int, Article]
+
+
+class StoryCache:
+    """Story builds kept between requests: each is computed once per change of its story, not once per
+    request. A request checks the story's version (one small read) and builds only when it moved; two
+    requests for the same story while it builds wait for that one build. Holds at most ``size`` stories,
+    least recently used out first. Safe to share between threads."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self.builds = 0  # how many builds were computed (for tests and benchmarks)
+        self._entries: OrderedDict[str, StoryBuild] = OrderedDict()
+        self._lock = threading.Lock()
+        self._building: dict[str, threading.Lock] = {}
+
+    def get(self, store: Store, story_id: str) -> StoryBuild:
+        """The build of ``story_id`` as the store has it now (NotFound if there is no such story)."""
+        version = store_stories.story_version(store, story_id)
+        with self._lock:
+            entry = self._fresh(story_id, version)
+            if entry is not None:
+                return entry
+            building = self._building.setdefault(story_id, threading.Lock())
+        with building:
+            with self._lock:
+                entry = self._fresh(story_id, version)
+            if entry is not None:
+                return entry
+            found = members(store, story_id)
+            report = build_story(story_id, found, stance=stance_function())
+            entry = StoryBuild(
+                version, report, to_json(report), {m.article_id: m.analysis.article for m in found}
+            )
+            with self._lock:
+                self.builds += 1
+                self._entries[story_id] = entry
+                self._entries.move_to_end(story_id)
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+                self._building.pop(story_id, None)
+            return entry
+
+    def _fresh(self, story_id: str, version: tuple) -> StoryBuild | None:
+        entry = self._entries.get(story_id)
+        if entry is None or entry.version != version:
+            return None
+        self._entries.move_to_end(story_id)
+        return entry
 
 
 def load_stories(store: Store, **filters) -> list:

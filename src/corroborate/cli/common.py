@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from corroborate.app.runner import (
     EXIT_FAILED,
     EXIT_USAGE,
 )
-from corroborate.errors import CorroborateError, UsageError
+from corroborate.errors import CorroborateError, Terminated, UsageError
 from corroborate.report.render import REPORT_FORMATS
 
 log = logging.getLogger("corroborate")
@@ -198,6 +199,9 @@ def _errors() -> Iterator[None]:
     except CorroborateError as exc:
         _say(f"error: {exc}")
         raise typer.Exit(EXIT_FAILED) from exc
+    except Terminated as exc:
+        _say("terminated")
+        raise typer.Exit(128 + signal.SIGTERM) from exc
     except KeyboardInterrupt as exc:
         _say("interrupted")
         raise typer.Exit(130) from exc

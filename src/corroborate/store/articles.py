@@ -102,6 +102,28 @@ class Store(Database):
         with self.read() as conn:
             return conn.scalar(select(articles.c.id).where(articles.c.identity_key == identity_key(article)))
 
+    def find_many(self, found: Sequence[Article]) -> list[int | None]:
+        """The stored id of each article of ``found`` (None where it is not stored), in one read."""
+        keys = [identity_key(article) for article in found]
+        if not keys:
+            return []
+        known: dict[str, int] = {}
+        with self.read() as conn:
+            for chunk in chunks(sorted(set(keys))):
+                rows = conn.execute(
+                    select(articles.c.identity_key, articles.c.id).where(articles.c.identity_key.in_(chunk))
+                )
+                known.update((key, article_id) for key, article_id in rows)
+        return [known.get(key) for key in keys]
+
+    def attribution_count(self, article_id: int) -> int:
+        """How many attributions the stored article has (0 for no such article)."""
+        with self.read() as conn:
+            query = (
+                select(func.count()).select_from(attributions).where(attributions.c.article_id == article_id)
+            )
+            return conn.scalar(query) or 0
+
     def count(self) -> int:
         with self.read() as conn:
             return conn.scalar(select(func.count()).select_from(articles)) or 0

@@ -19,7 +19,16 @@ from sqlalchemy import Connection, func, insert, literal_column, select, text, u
 from corroborate.errors import CorroborateError, NotFound
 from corroborate.store.database import Database
 from corroborate.store.rows import article_from_row, chunks
-from corroborate.store.schema import articles, attributions, stories, story_articles, story_features_table
+from corroborate.store.schema import (
+    articles,
+    attributions,
+    boilerplate,
+    damage,
+    facts,
+    stories,
+    story_articles,
+    story_features_table,
+)
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +208,25 @@ def story_members(store: Database, story_id: str) -> list[tuple[int, int | None]
     with store.read() as conn:
         story_row(conn, story_id)
         return [(r.article_id, r.copy_of) for r in conn.execute(query)]
+
+
+def story_version(store: Database, story_id: str) -> tuple:
+    """What a story's build depends on, read in one transaction: its members (count, largest id, copies)
+    and the largest row id of each analysis table among them. Any change that can alter the story's
+    report (an article joining, a copy found, an analysis replaced by ``reprocess``, whose rows are
+    written anew) changes it. NotFound if there is no such story."""
+    member_ids = select(story_articles.c.article_id).where(story_articles.c.story_id == story_id)
+    members = select(
+        func.count(),
+        func.max(story_articles.c.article_id),
+        func.sum(func.coalesce(story_articles.c.copy_of, 0)),
+    ).where(story_articles.c.story_id == story_id)
+    with store.read() as conn:
+        story_row(conn, story_id)
+        version = tuple(conn.execute(members).one())
+        for table in (attributions, facts, boilerplate, damage):
+            version += (conn.scalar(select(func.max(table.c.id)).where(table.c.article_id.in_(member_ids))),)
+    return version
 
 
 def story_of(store: Database, article_id: int) -> str | None:

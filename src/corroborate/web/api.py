@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -90,14 +91,31 @@ def get_stories(
     return _listing(to_json(items), page)
 
 
+CLAIMS_PAGE_SIZE = 50  # the default ``limit`` of a story's claims
+
+ClaimLimit = Annotated[
+    int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Claims per page (1-{MAX_PAGE_SIZE}).")
+]
+ClaimOffset = Annotated[int, Query(ge=0, description="Claims to skip (they come most reported first).")]
+
+
 @router.get(
     "/stories/{story_id}",
-    summary="One story: claims, relays, facts, conflicts, timeline",
-    responses=_errors(404),
+    summary="One story: a page of its claims, relays, facts, conflicts, timeline",
+    description="The claims are paginated like every listing: `limit` and `offset` pick the page, and "
+    "`claims_page` gives the `total`, `limit`, `offset` and the `next` page's link (null on the last "
+    "page). Everything else in the story comes whole with every page.",
+    responses=_errors(404, 422),
 )
-def get_story(request: Request, story_id: str) -> dict:
-    report = services.load_story(context_of(request).store, story_id)
-    return to_json(report)
+def get_story(
+    request: Request, story_id: str, limit: ClaimLimit = CLAIMS_PAGE_SIZE, offset: ClaimOffset = 0
+) -> JSONResponse:
+    build = services.story_build(context_of(request), story_id)
+    claims = build.json.get("claims", [])
+    page = Page(len(claims), limit, offset, f"{API_PREFIX}/stories/{quote(story_id, safe='')}")
+    return JSONResponse(
+        {**build.json, "claims": claims[offset : offset + limit], "claims_page": to_json(page)}
+    )
 
 
 # --------------------------------------------------------------------------- articles

@@ -4,7 +4,7 @@ templates, the limits on listings and forms, and the one error answer (JSON unde
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from corroborate._version import __version__
+from corroborate.app.stories import StoryCache
 from corroborate.store.articles import Store
 from corroborate.web.security import Auth, WebError
 from corroborate.web.views import register_filters
@@ -35,6 +36,7 @@ class WebContext:
     max_upload: int
     templates: Jinja2Templates
     ingest_lock: threading.Lock
+    stories: StoryCache = field(default_factory=StoryCache)  # story builds, once per change of a story
 
 
 def context_of(request: Request) -> WebContext:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -24,6 +25,7 @@ router = APIRouter(include_in_schema=False)
 
 STORIES_PER_PAGE = 20  # story cards are tall; twenty fill a couple of screens
 ARTICLES_PER_PAGE = 50  # article rows are one line each, so a page holds more of them
+CLAIMS_PER_PAGE = 25  # an open claim shows its sources and excerpts: a story page shows 25 at a time
 
 PageLimit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
 PageOffset = Annotated[int, Query(ge=0, le=MAX_ID)]
@@ -80,11 +82,15 @@ def stories_page(
 
 
 @router.get("/stories/{story_id}")
-def story_page(request: Request, story_id: str) -> Response:
-    store = context_of(request).store
-    report = to_json(services.load_story(store, story_id))
-    texts = dict(store.iter_articles([a["id"] for a in report.get("articles", [])]))
-    return render(request, "story.html", charts.story_context(report, texts), nav="stories")
+def story_page(
+    request: Request, story_id: str, limit: PageLimit = CLAIMS_PER_PAGE, offset: PageOffset = 0
+) -> Response:
+    build = services.story_build(context_of(request), story_id)
+    claims = build.json.get("claims", [])
+    report = {**build.json, "claims": claims[offset : offset + limit]}
+    context = charts.story_context(report, build.texts)
+    context["page"] = Page(len(claims), limit, offset, f"/stories/{quote(story_id, safe='')}")
+    return render(request, "story.html", context, nav="stories")
 
 
 # --------------------------------------------------------------------------- articles

@@ -51,6 +51,11 @@ def load_story(store: Store, story_id: str) -> Any:
     return story_service.load_story(store, story_id)
 
 
+def story_build(ctx: WebContext, story_id: str) -> story_service.StoryBuild:
+    """The story's report, its JSON and its articles, built once per change of the story."""
+    return ctx.stories.get(ctx.store, story_id)
+
+
 def story_of(store: Store, article_id: int) -> str | None:
     return story_service.story_of(store, article_id)
 
