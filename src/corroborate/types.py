@@ -159,6 +159,16 @@ class DamageFlag:
 
 
 @dataclass(frozen=True, slots=True)
+class Entity:
+    """Who a source is: the name the article knows it by ("Donald Trump" for "Mr. Trump", "he" or "the
+    Republican nominee") and the offsets of the mention that carries that name."""
+
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Attribution:
     source: Span | None
     cue: Span | None
@@ -167,6 +177,7 @@ class Attribution:
     channel: Span | None = None  # outlet the statement was given to ("told the Post")
     certainty: Certainty = "asserted"
     direct: bool = False
+    source_entity: Entity | None = None  # the named person or body the source is (attribution.speakers)
     extractor: str = field(default="", metadata=omit)  # name@version of the extractor that produced it
 
 
