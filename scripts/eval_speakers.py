@@ -60,12 +60,19 @@ def main(argv: list[str] | None = None) -> int:
             for a in resolve_speakers(doc, found + tuple(probes))[len(found) :]:
                 by_span[(a.source.start, a.source.end)] = a
         for label in wanted:
-            emitted += (label.start, label.end) in {(a.source.start, a.source.end) for a in resolved if a.source}
+            emitted += (label.start, label.end) in {
+                (a.source.start, a.source.end) for a in resolved if a.source
+            }
             entity = by_span[(label.start, label.end)].source_entity
             score.add(label, entity.name if entity else None)
     total = score.accuracy()[1]
-    print(format_score(score, f"speaker resolution, PolNeAR dev, mode={args.mode}: {total} labelled sources "
-                              f"({emitted} emitted by the mode, {probed} resolved as probes)"))
+    print(
+        format_score(
+            score,
+            f"speaker resolution, PolNeAR dev, mode={args.mode}: {total} labelled sources "
+            f"({emitted} emitted by the mode, {probed} resolved as probes)",
+        )
+    )
     if args.show:
         for label, predicted in score.errors:
             gold = " | ".join(label.gold) if label.gold else "none"

@@ -18,7 +18,8 @@ MALE_NAMES: frozenset[str] = word_set(
     nick nigel noah norman oliver orrin pat patrick paul pete peter phil philip ralph randy ray raymond reince
     richard rick robert rod roger ron ronald rudy russell ryan sam samuel scott sean sergei seth sherrod
     stephen steve steven stuart ted terry thomas tim timothy todd tom tony trey vladimir walter wayne william
-    willie xi""")
+    willie xi"""
+)
 
 FEMALE_NAMES: frozenset[str] = word_set(
     """abigail alice alicia alison amanda amy andrea angela ann anna anne barbara betsy betty beverly
@@ -30,4 +31,5 @@ FEMALE_NAMES: frozenset[str] = word_set(
     marie marsha martha mary maxine megan meghan melania melissa michelle mika nancy natalie nicole nikki
     olivia pam pamela patricia patty paula peggy rachel rebecca rosa rose ruth sally samantha sandra sara
     sarah sharon sheila shirley sophie stephanie sue susan susana suzanne tammy teresa theresa tiffany
-    tina valerie victoria virginia wendy""")
+    tina valerie victoria virginia wendy"""
+)

@@ -30,17 +30,42 @@ from corroborate.attribution.quotes import quotations
 
 LOOKBACK = 3000  # characters a pronoun or description looks back for its antecedent
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-ABBREVIATIONS = {"sen": "senator", "rep": "representative", "gov": "governor", "sec": "secretary",
-                 "pres": "president", "gen": "general", "atty": "attorney", "lt": "lieutenant"}
-SYNONYMS = {"nominee": ("candidate",), "candidate": ("nominee",), "lawyer": ("attorney",),
-            "attorney": ("lawyer",), "congressman": ("representative",), "congresswoman": ("representative",),
-            "representative": ("congressman", "congresswoman"), "spokesman": ("spokesperson", "spokeswoman"),
-            "spokeswoman": ("spokesperson", "spokesman"), "spokesperson": ("spokesman", "spokeswoman"),
-            "firm": ("company",), "company": ("firm",), "gop": ("republican",), "republican": ("gop",)}
-MALE_WORDS = frozenset("mr sir king prince congressman spokesman chairman businessman husband father son "
-                       "brother uncle nephew grandfather boyfriend widower".split())
-FEMALE_WORDS = frozenset("mrs ms miss dame queen princess lady congresswoman spokeswoman chairwoman "
-                         "businesswoman wife mother daughter sister aunt niece grandmother girlfriend widow".split())
+ABBREVIATIONS = {
+    "sen": "senator",
+    "rep": "representative",
+    "gov": "governor",
+    "sec": "secretary",
+    "pres": "president",
+    "gen": "general",
+    "atty": "attorney",
+    "lt": "lieutenant",
+}
+SYNONYMS = {
+    "nominee": ("candidate",),
+    "candidate": ("nominee",),
+    "lawyer": ("attorney",),
+    "attorney": ("lawyer",),
+    "congressman": ("representative",),
+    "congresswoman": ("representative",),
+    "representative": ("congressman", "congresswoman"),
+    "spokesman": ("spokesperson", "spokeswoman"),
+    "spokeswoman": ("spokesperson", "spokesman"),
+    "spokesperson": ("spokesman", "spokeswoman"),
+    "firm": ("company",),
+    "company": ("firm",),
+    "gop": ("republican",),
+    "republican": ("gop",),
+    "judge": ("justice",),
+    "justice": ("judge",),
+}
+MALE_WORDS = frozenset(
+    "mr sir king prince congressman spokesman chairman businessman husband father son "
+    "brother uncle nephew grandfather boyfriend widower".split()
+)
+FEMALE_WORDS = frozenset(
+    "mrs ms miss dame queen princess lady congresswoman spokeswoman chairwoman "
+    "businesswoman wife mother daughter sister aunt niece grandmother girlfriend widow".split()
+)
 _ROLE_DEPS = frozenset({"compound", "amod", "nmod", "poss", "punct", "case", "det"})
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "attr", "dative", "poss"})
 _POSSESSIVE = re.compile(r"(?:\s*['\u2019]s?)$")
@@ -56,7 +81,10 @@ class Mention:
     subject: bool
     quoted: bool
     sent: int
-    label: str = ""  # "PERSON", "ORG", "GPE" or "" (a description, a body named for a person)
+    label: str = (
+        ""  # "PERSON", "ORG", "GPE", "BODY" (named for a person), "PROPN" (no entity) or "" (a description)
+    )
+    main: bool = False  # the subject of the sentence's main verb
 
 
 @dataclass(slots=True)
@@ -113,6 +141,8 @@ def _role_words(doc, first: int, root) -> set[str]:
     apposed = [c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
     if root.dep_ == "appos" and root.head.pos_ == "NOUN":
         apposed.append(root.head)
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ == "NOUN":
+        apposed.append(root.head.head)  # "the city of Phoenix"
     for noun in apposed:
         out.add(noun.lemma_.lower())
         out.update(c.lower_ for c in noun.children if c.dep_ in ("amod", "compound"))
@@ -148,6 +178,7 @@ def _raw_names(doc) -> list[_Raw]:
     raw: list[_Raw] = []
     covered: set[int] = set()
     for ent in doc.ents:
+        covered.update(range(ent.start, ent.end))  # a date or a number is no name
         if "\n" in ent.text or not ent.text[:1].isupper() and not ent.text.lower().startswith("the "):
             continue
         if ent.label_ == "PERSON":
@@ -156,16 +187,26 @@ def _raw_names(doc) -> list[_Raw]:
                 toks.pop()  # "Obama Says" in a headline
             words = _strip_titles(words_of(doc[toks[0].i : toks[-1].i + 1].text))
             if words and len(words) <= 5:
-                raw.append(_Raw(ent.start_char, toks[-1].idx + len(toks[-1]), words, "PERSON", ent.root, ent.start))
+                raw.append(
+                    _Raw(ent.start_char, toks[-1].idx + len(toks[-1]), words, "PERSON", ent.root, ent.start)
+                )
                 covered.update(range(ent.start, ent.end))
-        elif ent.label_ in ("ORG", "GPE") and not (ent.root.dep_ == "compound" and ent.root.head.i >= ent.end):
+        elif ent.label_ in ("ORG", "GPE") and not (
+            ent.root.dep_ == "compound" and ent.root.head.i >= ent.end
+        ):
             name = body_name(ent.text)
             if name:
                 start = ent.start_char + (4 if ent.text.lower().startswith("the ") else 0)
                 raw.append(_Raw(start, ent.end_char, name.split(), ent.label_, ent.root, ent.start))
                 covered.update(range(ent.start, ent.end))
     for tok in doc:  # proper nouns the entity tagger missed ("Oz has been dogged ...")
-        if tok.pos_ == "PROPN" and tok.dep_ in _ARGUMENT_DEPS and tok.i not in covered and tok.text[:1].isupper():
+        if (
+            tok.pos_ == "PROPN"
+            and tok.dep_ in _ARGUMENT_DEPS
+            and tok.i not in covered
+            and tok.text[:1].isupper()
+            and tok.tag_ != "NNPS"
+        ):  # "Republicans" are people, not a body
             first = tok.i
             while first > 0 and doc[first - 1].pos_ == "PROPN" and doc[first - 1].head.i == tok.i:
                 first -= 1
@@ -210,21 +251,34 @@ def named_mentions(doc) -> NamedMentions:
         full_gender.setdefault(name, set()).update(_first_name_gender(r.words) | _gender_words(r.roles))
     full_at = [(r.start, longest[(r.words[0].lower(), surname(r.words))]) for r in full]
     for r in raw:
-        person = r.label == "PERSON" or r.label != "BODY" and len(r.words) <= 2 and surname(r.words) in surnames
-        if r.label == "" and not person:
-            if not r.roles & _PERSON_TITLES:
-                continue
+        person = (
+            r.label == "PERSON" or r.label != "BODY" and len(r.words) <= 2 and surname(r.words) in surnames
+        )
+        if r.label == "" and not person and r.roles & _PERSON_TITLES:
             person = True  # "Mr. Oz", "Sen. Perdue": a title before a name the tagger missed
         if person:
             name = _canonical(r, full_at, longest, full_gender)
             art.gender.setdefault(name, set()).update(full_gender.get(name, set()) | _gender_words(r.roles))
         else:
             name = " ".join(r.words)
-        art.roles.setdefault(name, set()).update(r.roles | ({w.lower() for w in r.words} if not person else set()))
+        art.roles.setdefault(name, set()).update(
+            r.roles | ({w.lower() for w in r.words} if not person else set())
+        )
         art.counts[name] = art.counts.get(name, 0) + 1
         subject = r.root.dep_ in ("nsubj", "nsubjpass")
-        art.mentions.append(Mention(r.start, r.end, name, person, subject, quotes.inside(r.start) is not None,
-                                    art.sent_of(r.start), r.label if not person else "PERSON"))
+        art.mentions.append(
+            Mention(
+                r.start,
+                r.end,
+                name,
+                person,
+                subject,
+                quotes.inside(r.start) is not None,
+                art.sent_of(r.start),
+                "PERSON" if person else r.label or "PROPN",
+                r.root.dep_ in ("nsubj", "nsubjpass") and r.root.head.dep_ == "ROOT",
+            )
+        )
     art.starts = [m.start for m in art.mentions]
     _add_descriptions(doc, art, quotes)
     doc.user_data["corroborate_named_mentions"] = art
@@ -236,13 +290,12 @@ def _canonical(r: _Raw, full_at: list[tuple[int, str]], longest: dict, full_gend
         return longest[(r.words[0].lower(), surname(r.words))]
     word = r.words[-1].lower().rstrip(".,")
     title = _gender_words(r.roles)
-    fits = [(s, n) for s, n in full_at if surname(n.split()) == word
-            or n.split()[0].lower() == word and word in MALE_NAMES | FEMALE_NAMES]
+    before = [(s, n) for s, n in full_at if s < r.start]
+    fits = [(s, n) for s, n in before if surname(n.split()) == word]
+    if not fits:  # a given name alone ("Hillary"), or a surname written first ("Mr. Ban" for Ban Ki-moon)
+        fits = [(s, n) for s, n in before if n.split()[0].lower() == word]
     fits = [(s, n) for s, n in fits if not title or not full_gender.get(n) or full_gender[n] & title] or fits
-    if not fits:
-        return " ".join(r.words)
-    before = [f for f in fits if f[0] < r.start]
-    return before[-1][1] if before else fits[0][1]
+    return fits[-1][1] if fits else " ".join(r.words)
 
 
 def described(art: NamedMentions, pos: int, head, words: set[str]) -> Mention | None:
@@ -253,8 +306,11 @@ def described(art: NamedMentions, pos: int, head, words: set[str]) -> Mention | 
     wanted = {lemma, *SYNONYMS.get(lemma, ())}
     person = lemma not in ORG_NOUNS | ORG_NAME_WORDS
     words = words | {s for w in words for s in SYNONYMS.get(w, ())}
-    fits = [m for m in art.mentions if m.person == person and art.roles.get(m.name, set()) & wanted
-            and m.label != ""]
+    fits = [
+        m
+        for m in art.mentions
+        if m.person == person and art.roles.get(m.name, set()) & wanted and m.label != ""
+    ]
     before = [m for m in fits if pos - LOOKBACK <= m.start and m.end <= pos]
     if before:
         return max(before, key=lambda m: (len(art.roles[m.name] & words), m.start))
@@ -264,10 +320,10 @@ def described(art: NamedMentions, pos: int, head, words: set[str]) -> Mention | 
 
 def _add_descriptions(doc, art: NamedMentions, quotes) -> None:
     """Definite descriptions of a person's role ("the president", "the president's aides") as mentions."""
-    roles = set().union(*(art.roles[m.name] for m in art.mentions if m.person)) if art.mentions else set()
+    roles = set().union(*(art.roles[m.name] for m in art.mentions if m.label)) if art.mentions else set()
     added = []
     for tok in doc:
-        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in roles or tok.lemma_.lower() in ORG_NOUNS:
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in roles or tok.tag_ in ("NNS", "NNPS"):
             continue
         det = next((c for c in tok.children if c.dep_ == "det"), None)
         if det is None or det.lower_ != "the" or quotes.inside(tok.idx):
@@ -276,7 +332,19 @@ def _add_descriptions(doc, art: NamedMentions, quotes) -> None:
         m = described(art, tok.idx, tok, words)
         if m is not None:
             subject = tok.dep_ in ("nsubj", "nsubjpass") or tok.dep_ == "poss" and tok.head.dep_ == "nsubj"
-            added.append(Mention(det.idx, tok.idx + len(tok), m.name, True, subject, False, art.sent_of(tok.idx)))
+            added.append(
+                Mention(
+                    det.idx,
+                    tok.idx + len(tok),
+                    m.name,
+                    m.person,
+                    subject,
+                    False,
+                    art.sent_of(tok.idx),
+                    "",
+                    tok.dep_ == "nsubj" and tok.head.dep_ == "ROOT",
+                )
+            )
     if added:
         art.mentions = sorted(art.mentions + added, key=lambda m: m.start)
         art.starts = [m.start for m in art.mentions]

@@ -40,6 +40,7 @@ from corroborate.attribution.name_mentions import (
     words_of,
 )
 from corroborate.attribution.quotes import doc_text, doc_tokens
+from corroborate.attribution.quotes import quotations as doc_quotes
 from corroborate.attribution.source_kinds import _mentions as kind_mentions
 from corroborate.attribution.source_kinds import _phrase_head
 from corroborate.types import ANONYMOUS_KINDS, Attribution, Entity
@@ -50,6 +51,7 @@ _HE = frozenset({"he", "him", "his", "himself"})
 _SHE = frozenset({"she", "her", "hers", "herself"})
 _BODY_PRONOUNS = frozenset({"they", "them", "their", "it", "its", "itself", "themselves"})
 _BODY_KINDS = ("organization", "outlet")
+_BODY_FALLBACK = frozenset("company firm bank agency newspaper network paper organization".split())
 _INDEFINITE = frozenset({"a", "an", "another", "some", "any", "one", "every", "each", "no"})
 
 
@@ -64,8 +66,15 @@ def _pick(art: NamedMentions, pos: int, fits, previous: str | None = None, gende
         if m.end > pos or not fits(m):
             continue
         known = gender is not None and art.gender.get(m.name) == {gender}
-        score = (-(sent - m.sent) + 1.5 * m.subject - 2.0 * m.quoted + 1.5 * (m.name == previous)
-                 + 0.5 * known - 1.0 * (m.label == "GPE" and not m.subject))
+        score = (
+            -(sent - m.sent)
+            + 1.5 * m.subject
+            + 0.5 * m.main
+            - 2.0 * m.quoted
+            + 1.5 * (m.name == previous)
+            + 0.5 * known
+            - 1.0 * (m.label == "GPE" and not m.subject)
+        )
         if best_score is None or score > best_score:
             best, best_score = m, score
     if best is not None:
@@ -74,6 +83,22 @@ def _pick(art: NamedMentions, pos: int, fits, previous: str | None = None, gende
         if m.start > pos + _LOOKAHEAD:
             break
         if fits(m) and not m.quoted:
+            return m
+    return None
+
+
+def _writer(doc, art: NamedMentions, pos: int) -> Mention | None:
+    """The writer of a letter or column, for their own "I": the name signing the letter (a line that is
+    only a person's name, after ``pos``) or opening the closing note on the author ("Jane Roe is a ...")."""
+    text = doc_text(doc)
+    people = [m for m in art.mentions[art.before(pos) :] if m.person and m.label]
+    for m in people:
+        line_start = text.rfind("\n", 0, m.start) + 1
+        line_end = text.find("\n", m.end)
+        line = text[line_start : len(text) if line_end < 0 else line_end].strip().rstrip(".")
+        if line == text[m.start : m.end] and len(line.split()) >= 2:
+            return m
+        if line_end < 0 and m.start == line_start and text[m.end : m.end + 4] == " is ":
             return m
     return None
 
@@ -105,8 +130,9 @@ def _named(art: NamedMentions, doc, toks, head) -> Entity | None:
     for m in inside:
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         root = span.root if span is not None else None
-        if root is not None and (root.dep_ == "appos" and root.head.i == head.i
-                                 or head.dep_ == "appos" and root.i == head.head.i):
+        if root is not None and (
+            root.dep_ == "appos" and root.head.i == head.i or head.dep_ == "appos" and root.i == head.head.i
+        ):
             return _entity(m)
     if head.lemma_.lower() in SPOKES_NOUNS:
         bodies = [m for m in inside if not m.person]
@@ -127,10 +153,20 @@ def _description(doc, art: NamedMentions, toks, head) -> Entity | None:
     found = described(art, head.idx, head, words)
     if found is not None:
         return _entity(found)
-    if head.lemma_.lower() in ORG_NOUNS | ORG_NAME_WORDS | {"newspaper", "network", "paper"}:
+    owner = next((c for c in head.children if c.dep_ == "poss" and c.lower_ in _HE | _SHE), None)
+    if owner is not None and head.lemma_.lower() in ORG_NOUNS:
+        # "her campaign": the campaign named for whom "her" is
+        want = "m" if owner.lower_ in _HE else "f"
+        person = _pick(art, owner.idx, lambda m: m.person and art.agrees(m.name, want), None, want)
+        if person is not None:
+            return Entity(f"{person.name} {head.lower_}", person.start, person.end)
+    if head.lemma_.lower() in _BODY_FALLBACK and head.tag_ == "NN":
         # "the bank", "the agency": the body the article speaks of most, among those just before
-        bodies = [m for m in art.mentions[: art.before(head.idx)]
-                  if m.label == "ORG" and m.start >= head.idx - LOOKBACK]
+        bodies = [
+            m
+            for m in art.mentions[: art.before(head.idx)]
+            if m.label == "ORG" and m.start >= head.idx - LOOKBACK
+        ]
         if bodies:
             return _entity(max(bodies, key=lambda m: (art.counts.get(m.name, 0), m.start)))
     return None
@@ -144,14 +180,22 @@ def _source_entity(doc, art: NamedMentions, att: Attribution, previous: str | No
     lower = head.lower_
     if lower in _HE | _SHE:
         want = "m" if lower in _HE else "f"
-        found = _pick(art, head.idx, lambda m: m.person and art.agrees(m.name, want),
-                      previous if att.direct else None, want)
+        found = _pick(
+            art,
+            head.idx,
+            lambda m: m.person and art.agrees(m.name, want),
+            previous if att.direct else None,
+            want,
+        )
         if found is not None and found.start < head.idx and _unnamed_between(doc, art, found.start, head.idx):
             return None
         return _entity(found)
     if head.pos_ == "PRON" or lower in _BODY_PRONOUNS:
         if lower in _BODY_PRONOUNS and att.source_kind in _BODY_KINDS:
-            return _entity(_pick(art, head.idx, lambda m: not m.person and m.label != ""))
+            # a body of this sentence or the one before ("Politifact ruled ... they could not resist")
+            sent = art.sent_of(head.idx)
+            found = _pick(art, head.idx, lambda m: not m.person and m.sent >= sent - 1)
+            return _entity(found) if found is not None and found.start < head.idx else None
         return None
     named = _named(art, doc, toks, head)
     if named is not None or att.source_kind in ANONYMOUS_KINDS:
@@ -168,8 +212,10 @@ def resolve_speakers(doc, attributions: tuple[Attribution, ...]) -> tuple[Attrib
         return attributions
     art = named_mentions(doc)
     end = len(doc_text(doc))
-    order = sorted(range(len(attributions)), key=lambda k: attributions[k].source.start
-                   if attributions[k].source else end)
+    order = sorted(
+        range(len(attributions)),
+        key=lambda k: attributions[k].source.start if attributions[k].source else end,
+    )
     out = list(attributions)
     firsts = []
     people = {m.name for m in art.mentions if m.person}
@@ -189,8 +235,20 @@ def resolve_speakers(doc, attributions: tuple[Attribution, ...]) -> tuple[Attrib
                     previous[g] = entity.name
     for k in firsts:  # "I", "we" inside a quotation: the speaker of the attribution that holds it
         src = attributions[k].source
-        holders = [o for o in out if o.content is not None and o.source_entity is not None
-                   and o.content.start <= src.start and src.end <= o.content.end and o is not out[k]]
-        entity = min(holders, key=lambda o: o.content.end - o.content.start).source_entity if holders else None
+        holders = [
+            o
+            for o in out
+            if o.content is not None
+            and o.source_entity is not None
+            and o.content.start <= src.start
+            and src.end <= o.content.end
+            and o is not out[k]
+        ]
+        if holders:
+            entity = min(holders, key=lambda o: o.content.end - o.content.start).source_entity
+        elif src.text.strip().lower() in ("i", "me", "my") and doc_quotes(doc).inside(src.start) is None:
+            entity = _entity(_writer(doc, art, src.start))  # the writer's own "I" in a letter or column
+        else:
+            entity = None
         out[k] = replace(attributions[k], source_entity=entity)
     return tuple(out)
