@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from corroborate.attribution.first_names import FEMALE_NAMES, MALE_NAMES
 from corroborate.attribution.lexicon import ORG_NAME_WORDS, ORG_NOUNS, TITLES
 from corroborate.attribution.quotes import quotations
+from corroborate.words import word_set
 
 LOOKBACK = 3000  # characters a pronoun or description looks back for its antecedent
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
@@ -58,13 +59,13 @@ SYNONYMS = {
     "judge": ("justice",),
     "justice": ("judge",),
 }
-MALE_WORDS = frozenset(
+MALE_WORDS = word_set(
     "mr sir king prince congressman spokesman chairman businessman husband father son "
-    "brother uncle nephew grandfather boyfriend widower".split()
+    "brother uncle nephew grandfather boyfriend widower"
 )
-FEMALE_WORDS = frozenset(
+FEMALE_WORDS = word_set(
     "mrs ms miss dame queen princess lady congresswoman spokeswoman chairwoman "
-    "businesswoman wife mother daughter sister aunt niece grandmother girlfriend widow".split()
+    "businesswoman wife mother daughter sister aunt niece grandmother girlfriend widow"
 )
 _ROLE_DEPS = frozenset({"compound", "amod", "nmod", "poss", "punct", "case", "det"})
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "attr", "dative", "poss"})

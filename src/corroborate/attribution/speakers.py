@@ -30,7 +30,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import replace
 
-from corroborate.attribution.lexicon import ORG_NAME_WORDS, ORG_NOUNS, SPOKES_NOUNS
+from corroborate.attribution.lexicon import ORG_NOUNS, SPOKES_NOUNS
 from corroborate.attribution.name_mentions import (
     LOOKBACK,
     Mention,
@@ -44,6 +44,7 @@ from corroborate.attribution.quotes import quotations as doc_quotes
 from corroborate.attribution.source_kinds import _mentions as kind_mentions
 from corroborate.attribution.source_kinds import _phrase_head
 from corroborate.types import ANONYMOUS_KINDS, Attribution, Entity
+from corroborate.words import word_set
 
 _LOOKAHEAD = 600  # characters a pronoun with no antecedent looks ahead for one ("he ... Trump")
 _SELF = frozenset({"i", "me", "my", "we", "us", "our"})
@@ -51,7 +52,7 @@ _HE = frozenset({"he", "him", "his", "himself"})
 _SHE = frozenset({"she", "her", "hers", "herself"})
 _BODY_PRONOUNS = frozenset({"they", "them", "their", "it", "its", "itself", "themselves"})
 _BODY_KINDS = ("organization", "outlet")
-_BODY_FALLBACK = frozenset("company firm bank agency newspaper network paper organization".split())
+_BODY_FALLBACK = word_set("company firm bank agency newspaper network paper organization")
 _INDEFINITE = frozenset({"a", "an", "another", "some", "any", "one", "every", "each", "no"})
 
 

@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BARE_PRONOUNS = frozenset("he she him her they them it i me we us".split())
+from corroborate.words import word_set
+
+BARE_PRONOUNS = word_set("he she him her they them it i me we us")
 
 
 @dataclass(frozen=True, slots=True)
