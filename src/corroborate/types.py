@@ -168,6 +168,13 @@ class Entity:
     end: int
 
 
+def entity_of(value: Mapping[str, Any] | None) -> Entity | None:
+    """An :class:`Entity` from its JSON object (``{"name", "start", "end"}``); None for null."""
+    if not value:
+        return None
+    return Entity(str(value["name"]), int(value["start"]), int(value["end"]))
+
+
 @dataclass(frozen=True, slots=True)
 class Attribution:
     source: Span | None
