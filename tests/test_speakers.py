@@ -191,3 +191,23 @@ def test_migration_0003_adds_the_source_entity_column(tmp_path: Path) -> None:
         after = [row[1] for row in raw.execute("PRAGMA table_info(attributions)")]
         version = raw.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     assert "source_entity" not in before and "source_entity" in after and version == "0003"
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def test_reports_show_the_entity_and_count_a_resolved_pronoun_on_record() -> None:
+    from corroborate.report.common import ledger
+    from corroborate.report.render import render
+
+    text = "Sen. Chuck Schumer spoke on Monday. He said the bill would pass. A senior aide said it would fail."
+    analysis = analyze(text, mode="fast")
+    he = _source(analysis, "He", 0)
+    assert he.source_entity.name == "Chuck Schumer"
+    counts = ledger(analysis.attributions)
+    assert counts["entities"] == [{"name": "Chuck Schumer", "attributions": 1}]
+    assert counts["anonymous"] == 1  # the aide; "He" is on record as Chuck Schumer
+    assert "He (Chuck Schumer)" in render([(1, analysis)], "md")
+    page = render([(1, analysis)], "html")
+    assert 'data-start="5" data-end="18"' in page and "He (Chuck Schumer)" in page
+    assert "Sources by entity:</strong> Chuck Schumer (1)" in page
