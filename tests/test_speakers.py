@@ -200,7 +200,9 @@ def test_reports_show_the_entity_and_count_a_resolved_pronoun_on_record() -> Non
     from corroborate.report.common import ledger
     from corroborate.report.render import render
 
-    text = "Sen. Chuck Schumer spoke on Monday. He said the bill would pass. A senior aide said it would fail."
+    text = (
+        "Sen. Chuck Schumer spoke on Monday. He said the bill would pass. A senior aide said it would fail."
+    )
     analysis = analyze(text, mode="fast")
     he = _source(analysis, "He", 0)
     assert he.source_entity.name == "Chuck Schumer"
@@ -211,3 +213,22 @@ def test_reports_show_the_entity_and_count_a_resolved_pronoun_on_record() -> Non
     page = render([(1, analysis)], "html")
     assert 'data-start="5" data-end="18"' in page and "He (Chuck Schumer)" in page
     assert "Sources by entity:</strong> Chuck Schumer (1)" in page
+
+
+# --------------------------------------------------------------------------- the web page
+
+
+def test_article_page_shows_the_entity_and_marks_its_mention(tmp_path: Path) -> None:
+    from web_support import client
+
+    text = "Sen. Chuck Schumer spoke on Monday. He said the bill would pass."
+    analysis = analyze(text, mode="fast")
+    url = "sqlite:///" + str(tmp_path / "web.db")
+    with open_store(url) as store:
+        article_id, _ = store.save(analysis.article, analysis)
+    with client(url) as web:
+        page = web.get(f"/articles/{article_id}").text
+        api = web.get(f"/api/v1/articles/{article_id}").json()
+    assert "He (Chuck Schumer)" in page
+    assert re.search(r'<span class="[^"]*\bante\b[^"]*"[^>]*data-ante="1"[^>]*>Chuck Schumer</span>', page)
+    assert api["attributions"][0]["source_entity"] == {"name": "Chuck Schumer", "start": 5, "end": 18}
