@@ -232,3 +232,53 @@ def test_article_page_shows_the_entity_and_marks_its_mention(tmp_path: Path) -> 
     assert "He (Chuck Schumer)" in page
     assert re.search(r'<span class="[^"]*\bante\b[^"]*"[^>]*data-ante="1"[^>]*>Chuck Schumer</span>', page)
     assert api["attributions"][0]["source_entity"] == {"name": "Chuck Schumer", "start": 5, "end": 18}
+
+
+# --------------------------------------------------------------------------- counting by entity
+
+
+def test_one_entity_across_outlets_is_one_source_and_a_resolved_he_is_on_record() -> None:
+    from corroborate.corroboration.build import build_story
+    from corroborate.corroboration.entities import entity_keys
+    from story_support import analysis, att, member
+
+    first = "Donald Trump spoke in Ohio. He said the mayor will resign."
+    second = "President Trump said the mayor will resign."
+    he = replace(
+        att(first, "He", "said", "the mayor will resign", "person"),
+        source_entity=Entity("Donald Trump", 0, 12),
+    )
+    trump = replace(
+        att(second, "President Trump", "said", "the mayor will resign", "person"),
+        source_entity=Entity("Trump", 10, 15),
+    )
+    report = build_story(
+        "s",
+        [
+            member(1, analysis(first, [he], outlet="Gazette")),
+            member(2, analysis(second, [trump], outlet="Herald")),
+        ],
+    )
+    (claim,) = [c for c in report.claims if "resign" in c.text]
+    keys = {s.independent_key for s in claim.sources if not s.own_voice}
+    assert keys == {"named:donald trump"}  # one source, not two: "Trump" and "he" (Donald Trump) are one man
+    assert claim.status == "on_record" and claim.sourcing == "named"
+    assert [s.source_entity.name for s in claim.sources if s.source_entity] == ["Donald Trump", "Trump"]
+    assert (
+        entity_keys(["Bill Clinton", "Hillary Clinton", "Clinton"])["Bill Clinton"]
+        != entity_keys(["Bill Clinton", "Hillary Clinton"])["Hillary Clinton"]
+    )
+
+
+def test_a_pronoun_with_an_anonymous_kind_but_a_named_entity_is_on_record() -> None:
+    from corroborate.corroboration.build import build_story
+    from story_support import analysis, att, member
+
+    text = "Donald Trump spoke. A senior aide left. He said the mayor will resign."
+    he = replace(
+        att(text, "He", "said", "the mayor will resign", "anonymous_individual"),
+        source_entity=Entity("Donald Trump", 0, 12),
+    )
+    (claim,) = [c for c in build_story("s", [member(1, analysis(text, [he]))]).claims if "resign" in c.text]
+    (source,) = [s for s in claim.sources if not s.own_voice]
+    assert (source.kind, source.named, source.on_record) == ("person", True, True)
