@@ -24,6 +24,9 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+from spacy.attrs import LEMMA, POS
+from spacy.symbols import NOUN, PROPN
+
 from corroborate.attribution.first_names import FEMALE_NAMES, MALE_NAMES
 from corroborate.attribution.lexicon import ORG_NAME_WORDS, ORG_NOUNS, TITLES
 from corroborate.attribution.quotes import quotations
@@ -175,6 +178,22 @@ class _Raw:
     roles: set[str] = field(default_factory=set)
 
 
+def _indices(doc, pos: int) -> list[int]:
+    """Token indices with part of speech ``pos``, read from the document's arrays (creating a Python token
+    for every word costs more than all the rest of speaker resolution)."""
+    return [i for i, p in enumerate(doc.to_array([POS]).tolist()) if p == pos]
+
+
+def _with_lemma(doc, indices: list[int], lemmas: set[str] | frozenset[str]):
+    """The tokens among ``indices`` whose lemma is in ``lemmas`` (compared by hash, lower-cased)."""
+    strings = doc.vocab.strings
+    wanted = {strings.add(w) for w in lemmas}
+    column = doc.to_array([LEMMA]).tolist()
+    for i in indices:
+        if column[i] in wanted or strings[column[i]].lower() in lemmas:
+            yield doc[i]
+
+
 def _raw_names(doc) -> list[_Raw]:
     raw: list[_Raw] = []
     covered: set[int] = set()
@@ -200,10 +219,10 @@ def _raw_names(doc) -> list[_Raw]:
                 start = ent.start_char + (4 if ent.text.lower().startswith("the ") else 0)
                 raw.append(_Raw(start, ent.end_char, name.split(), ent.label_, ent.root, ent.start))
                 covered.update(range(ent.start, ent.end))
-    for tok in doc:  # proper nouns the entity tagger missed ("Oz has been dogged ...")
+    propn, nouns = _indices(doc, PROPN), _indices(doc, NOUN)
+    for tok in (doc[i] for i in propn):  # proper nouns the entity tagger missed ("Oz has been dogged ...")
         if (
-            tok.pos_ == "PROPN"
-            and tok.dep_ in _ARGUMENT_DEPS
+            tok.dep_ in _ARGUMENT_DEPS
             and tok.i not in covered
             and tok.text[:1].isupper()
             and tok.tag_ != "NNPS"
@@ -216,13 +235,12 @@ def _raw_names(doc) -> list[_Raw]:
             words = _strip_titles(words_of(doc[first : tok.i + 1].text))
             if words:
                 raw.append(_Raw(doc[first].idx, tok.idx + len(tok), words, "", tok, first))
-    for tok in doc:  # "the Trump campaign", "Clinton's campaign": a body named for a person
-        if tok.pos_ == "NOUN" and tok.lemma_.lower() in ORG_NOUNS:
-            named = [c for c in tok.children if c.dep_ in ("compound", "poss") and c.pos_ == "PROPN"]
-            if named:
-                left = named[0].left_edge
-                name = " ".join(words_of(doc[left.i : named[0].i + 1].text) + [tok.lower_])
-                raw.append(_Raw(left.idx, tok.idx + len(tok), name.split(), "BODY", tok, left.i))
+    for tok in _with_lemma(doc, nouns, ORG_NOUNS):  # "the Trump campaign": a body named for a person
+        named = [c for c in tok.children if c.dep_ in ("compound", "poss") and c.pos_ == "PROPN"]
+        if named:
+            left = named[0].left_edge
+            name = " ".join(words_of(doc[left.i : named[0].i + 1].text) + [tok.lower_])
+            raw.append(_Raw(left.idx, tok.idx + len(tok), name.split(), "BODY", tok, left.i))
     for r in raw:
         r.roles = _role_words(doc, r.first, r.root)
         title = doc[r.first - 1].lower_.rstrip(".") if r.first > 0 else ""
@@ -323,8 +341,8 @@ def _add_descriptions(doc, art: NamedMentions, quotes) -> None:
     """Definite descriptions of a person's role ("the president", "the president's aides") as mentions."""
     roles = set().union(*(art.roles[m.name] for m in art.mentions if m.label)) if art.mentions else set()
     added = []
-    for tok in doc:
-        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in roles or tok.tag_ in ("NNS", "NNPS"):
+    for tok in _with_lemma(doc, _indices(doc, NOUN), roles):
+        if tok.tag_ in ("NNS", "NNPS"):
             continue
         det = next((c for c in tok.children if c.dep_ == "det"), None)
         if det is None or det.lower_ != "the" or quotes.inside(tok.idx):
