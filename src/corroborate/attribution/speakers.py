@@ -2,7 +2,7 @@
 attribution's ``source_entity`` (:class:`~corroborate.types.Entity`: a name and the offsets of the mention
 that carries it), or None when the article never names it.
 
-Rules over the parse and the entities, on CPU and without network (``docs/speakers.md`` has the cases):
+Rules over the parse and the entities, on CPU and without network (``docs/speakers.md`` has the cases and the evaluation):
 
 * **Names.** A source that is, or is in apposition to, a name takes the name's canonical form in the
   article: the longest full name with the same surname ("President Donald Trump", "Mr. Trump" and "Trump"
