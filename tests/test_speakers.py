@@ -282,3 +282,39 @@ def test_a_pronoun_with_an_anonymous_kind_but_a_named_entity_is_on_record() -> N
     (claim,) = [c for c in build_story("s", [member(1, analysis(text, [he]))]).claims if "resign" in c.text]
     (source,) = [s for s in claim.sources if not s.own_voice]
     assert (source.kind, source.named, source.on_record) == ("person", True, True)
+
+
+def test_an_unattributed_quotation_goes_on_from_the_named_speaker_before_it() -> None:
+    from corroborate.attribution.speakers import resolve_speakers
+    from corroborate.text.nlp import load_nlp
+    from corroborate.types import Attribution, Span
+
+    text = (
+        "President Donald Trump spoke in Ohio.\n\n"
+        "\u201cI could do the wall over a longer period,\u201d Mr. Trump said.\n\n"
+        "\u201cI didn\u2019t need to do this.\u201d\n\nCritics said the wall was a waste."
+    )
+
+    def span(s: str) -> Span:
+        start = text.index(s)
+        return Span.of(text, start, start + len(s))
+
+    first = Attribution(
+        span("Mr. Trump"),
+        span("said"),
+        span("\u201cI could do the wall over a longer period,\u201d"),
+        "person",
+        direct=True,
+    )
+    second = Attribution(
+        None, None, span("\u201cI didn\u2019t need to do this.\u201d"), "unattributed", direct=True
+    )
+    critics = Attribution(span("Critics"), span("said the"), span("the wall was a waste"), "anonymous_group")
+    alone = Attribution(None, None, span("the wall was a waste"), "unattributed")
+    resolved = resolve_speakers(load_nlp()(text), (first, second, critics, alone))
+    assert [a.source_entity.name if a.source_entity else None for a in resolved] == [
+        "Donald Trump",
+        "Donald Trump",
+        None,
+        None,
+    ]

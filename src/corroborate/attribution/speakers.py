@@ -2,7 +2,8 @@
 attribution's ``source_entity`` (:class:`~corroborate.types.Entity`: a name and the offsets of the mention
 that carries it), or None when the article never names it.
 
-Rules over the parse and the entities, on CPU and without network (``docs/speakers.md`` has the cases and the evaluation):
+Rules over the parse and the entities, on CPU and without network (``docs/speakers.md`` has the cases and
+the evaluation; the article's named mentions come from :mod:`corroborate.attribution.name_mentions`):
 
 * **Names.** A source that is, or is in apposition to, a name takes the name's canonical form in the
   article: the longest full name with the same surname ("President Donald Trump", "Mr. Trump" and "Trump"
@@ -12,13 +13,16 @@ Rules over the parse and the entities, on CPU and without network (``docs/speake
   "The Trump campaign" and "Trump's campaign" are the body "Trump campaign".
 * **He, she.** The nearest person of agreeing gender (titles "Mr."/"Mrs."/"Ms.", gendered roles, a list
   of common given names; an unknown gender agrees with both), scored: fewer sentences back is better, a
-  subject better than an object, a mention inside a quotation worse, and the speaker of the previous
-  attribution better (a quotation that runs over paragraphs: "... ," he said). With no person before
-  it, the first fitting person after it in the next few sentences (the name follows the pronoun). A
-  pronoun whose source kind is anonymous (the nearest fitting mention is "a senior official") stays None.
-* **They, it.** A body, when the source kind says the pronoun takes up an organisation or outlet; people
-  taken together and unnamed groups stay None.
-* **I, me, we** inside a quotation: the speaker of the attribution whose content holds it.
+  subject better than an object, a mention inside a quotation worse, and, for a direct quote, the speaker
+  of the previous attribution better (a quotation that runs over paragraphs: "... ," he said). With no
+  person before it, the first fitting person after it in the next few sentences (the name follows the
+  pronoun). An unnamed individual as a subject in between ("a senior aide ... he said") keeps it None.
+* **They, it.** A body of the pronoun's sentence or the one before, when the source kind says the pronoun
+  takes up an organisation or outlet; people taken together and unnamed groups stay None.
+* **I, me, we** inside a quotation: the speaker of the attribution whose content holds it; the writer's own
+  "I" outside quotations: the name signing a letter or opening the closing note on the author.
+* **A quotation with no source** that goes on from a named speaker's direct quotation (nothing between
+  them but that speaker's source and cue, punctuation and paragraph breaks): that speaker.
 * **Definite descriptions** ("the president", "the senator", "the Republican nominee", "the company",
   "the campaign"): the person or body the article gave that role, title or noun ("Sen. Chuck Schumer ...
   the senator", "Acme, the company that ...", "the Clinton campaign"), preferring the most recent mention
@@ -27,6 +31,7 @@ Rules over the parse and the entities, on CPU and without network (``docs/speake
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import replace
 
@@ -53,6 +58,7 @@ _SHE = frozenset({"she", "her", "hers", "herself"})
 _BODY_PRONOUNS = frozenset({"they", "them", "their", "it", "its", "itself", "themselves"})
 _BODY_KINDS = ("organization", "outlet")
 _BODY_FALLBACK = word_set("company firm bank agency newspaper network paper organization")
+_GAP = re.compile(r"[\s.,;:\u2014\u2013-]*")
 _INDEFINITE = frozenset({"a", "an", "another", "some", "any", "one", "every", "each", "no"})
 
 
@@ -252,4 +258,28 @@ def resolve_speakers(doc, attributions: tuple[Attribution, ...]) -> tuple[Attrib
         else:
             entity = None
         out[k] = replace(attributions[k], source_entity=entity)
+    for k, att in enumerate(out):  # a quotation with no source that goes on from a named speaker's
+        if att.source is None and att.direct and att.content is not None:
+            out[k] = replace(att, source_entity=_continued(doc_text(doc), out, att))
     return tuple(out)
+
+
+def _continued(text: str, attributions: list[Attribution], att: Attribution) -> Entity | None:
+    """The speaker whose quotation this unattributed one continues: the direct quotation just before it,
+    with nothing between them but that quotation's source and cue, punctuation and paragraph breaks."""
+    before = [
+        o
+        for o in attributions
+        if o.direct
+        and o.source_entity is not None
+        and o.content is not None
+        and o.content.end <= att.content.start
+    ]
+    if not before:
+        return None
+    last = max(before, key=lambda o: o.content.end)
+    gap = list(text[last.content.end : att.content.start])
+    for span in (last.source, last.cue):
+        if span is not None and last.content.end <= span.start and span.end <= att.content.start:
+            gap[span.start - last.content.end : span.end - last.content.end] = [" "] * (span.end - span.start)
+    return last.source_entity if _GAP.fullmatch("".join(gap)) else None
