@@ -122,6 +122,7 @@ def _role(att: Attribution, contrary: bool) -> str:
     return "hedges" if att.certainty == "hedged" else "asserts"
 
 
+_PERSONAL = word_set("he she him her his hers i me my")
 _NEGATOR = re.compile(r"^(?:not|never|no)$|n['\u2019]t$", re.I)
 _NEGATION_SCOPE = 3  # words before a key term in which a negator negates the mention ("will not resign")
 
@@ -235,14 +236,7 @@ def _entity_kind(att: Attribution) -> str:
     after an unnamed aide was mentioned) is a person's; a body's spokesperson speaks for the body."""
     if att.source_kind not in ANONYMOUS_KINDS:
         return att.source_kind
-    personal = att.source is not None and att.source.text.strip().lower() in (
-        "he",
-        "she",
-        "him",
-        "her",
-        "i",
-        "me",
-    )
+    personal = att.source is not None and att.source.text.strip().lower() in _PERSONAL
     return "person" if personal else "organization"
 
 
