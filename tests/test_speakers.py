@@ -166,9 +166,9 @@ def _with_entity():
     return replace(analysis, attributions=(replace(first, source_entity=entity), *analysis.attributions[1:]))
 
 
-def test_source_entity_round_trips_through_the_store(tmp_path: Path) -> None:
+def test_source_entity_round_trips_through_the_store(db_url: str) -> None:
     analysis = _with_entity()
-    with open_store(str(tmp_path / "s.db")) as store:
+    with open_store(db_url) as store:
         article_id, _ = store.save(analysis.article, analysis)
         loaded = store.load(article_id)
     assert loaded == analysis

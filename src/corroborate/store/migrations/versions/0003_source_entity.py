@@ -19,7 +19,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("attributions") as batch:
-        batch.add_column(sa.Column("source_entity", sa.JSON, nullable=True))
+        batch.add_column(sa.Column("source_entity", sa.JSON(none_as_null=True), nullable=True))
 
 
 def downgrade() -> None:
