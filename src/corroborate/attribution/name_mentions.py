@@ -194,6 +194,14 @@ def _with_lemma(doc, indices: list[int], lemmas: set[str] | frozenset[str]):
             yield doc[i]
 
 
+def _name_start(doc, first: int, words: list[str]) -> int:
+    """Where the name itself starts, after a title the mention opens with ("Mayor Ana Ruiz": "Ana")."""
+    i = first
+    while i < len(doc) - 1 and doc[i].text != words[0] and not words[0].startswith(doc[i].text):
+        i += 1
+    return doc[i].idx
+
+
 def _raw_names(doc) -> list[_Raw]:
     raw: list[_Raw] = []
     covered: set[int] = set()
@@ -207,9 +215,8 @@ def _raw_names(doc) -> list[_Raw]:
                 toks.pop()  # "Obama Says" in a headline
             words = _strip_titles(words_of(doc[toks[0].i : toks[-1].i + 1].text))
             if words and len(words) <= 5:
-                raw.append(
-                    _Raw(ent.start_char, toks[-1].idx + len(toks[-1]), words, "PERSON", ent.root, ent.start)
-                )
+                start = _name_start(doc, toks[0].i, words)
+                raw.append(_Raw(start, toks[-1].idx + len(toks[-1]), words, "PERSON", ent.root, ent.start))
                 covered.update(range(ent.start, ent.end))
         elif ent.label_ in ("ORG", "GPE") and not (
             ent.root.dep_ == "compound" and ent.root.head.i >= ent.end
@@ -234,7 +241,7 @@ def _raw_names(doc) -> list[_Raw]:
                 continue
             words = _strip_titles(words_of(doc[first : tok.i + 1].text))
             if words:
-                raw.append(_Raw(doc[first].idx, tok.idx + len(tok), words, "", tok, first))
+                raw.append(_Raw(_name_start(doc, first, words), tok.idx + len(tok), words, "", tok, first))
     for tok in _with_lemma(doc, nouns, ORG_NOUNS):  # "the Trump campaign": a body named for a person
         named = [c for c in tok.children if c.dep_ in ("compound", "poss") and c.pos_ == "PROPN"]
         if named:
