@@ -80,7 +80,8 @@ lint: install
 	$(BIN)/lint-imports
 
 # Attributions under both protocols (whole articles, ../shared/README.md; CofeNet's sentence-level release),
-# for every mode of the default install; then source kinds, real news beyond PolNeAR, stance, stories.
+# for every mode of the default install; then source kinds, speakers (source_entity on hand labels), real news
+# beyond PolNeAR, stance, stories.
 EVAL_ATT = $(BIN)/python scripts/eval_attributions.py --data $(SHARED)/data/polnear/dev
 EVAL_COFENET = $(BIN)/python scripts/eval_cofenet.py --data $(SHARED)/data/cofenet-polnear/valid.txt \
 	--polnear $(SHARED)/data/polnear/dev
@@ -92,6 +93,7 @@ eval: install
 	$(EVAL_ATT) --mode fast
 	$(EVAL_COFENET) --mode fast
 	$(BIN)/python scripts/eval_source_kinds.py --data $(SHARED)/data/polnear/dev
+	$(BIN)/python scripts/eval_speakers.py --data $(SHARED)/data/polnear/dev --mode encoder
 	$(BIN)/python scripts/eval_real_news.py --data $(SHARED)/data/fnc1 --mode encoder
 	$(BIN)/python scripts/eval_stance.py --data $(SHARED)/data/fnc1
 	$(BIN)/python scripts/eval_stories.py --data $(SHARED)/data/fnc1

@@ -46,6 +46,7 @@ ATTRIBUTION_COLUMNS = {
     "source_kind",
     "certainty",
     "direct",
+    *(f"source_entity_{x}" for x in ("name", "start", "end")),
     "extractor",
 }
 FACT_COLUMNS = {

@@ -450,8 +450,20 @@ def test_attributions_jsonl_keeps_stdout_clean_and_order(
             text = handle.read()
         assert "error" not in record
         for att in record["attributions"]:
-            assert set(att) == {"source", "cue", "content", "source_kind", "channel", "certainty", "direct"}
+            assert set(att) == {
+                "source",
+                "cue",
+                "content",
+                "source_kind",
+                "channel",
+                "certainty",
+                "direct",
+                "source_entity",
+            }
             assert isinstance(att["direct"], bool)
+            entity = att["source_entity"]
+            if entity is not None:  # the offsets of a mention that carries the name
+                assert text[entity["start"] : entity["end"]] in entity["name"]
             for role in ("source", "cue", "content", "channel"):
                 if att[role] is not None:
                     assert text[att[role]["start"] : att[role]["end"]] == att[role]["text"]

@@ -79,6 +79,7 @@ def test_ledger_counts_every_kind_and_the_anonymous_share(analysis_factory) -> N
         "by_source_kind": dict.fromkeys(SOURCE_KINDS, 0),
         "anonymous": 0,
         "anonymous_share": None,
+        "entities": [],
     }
 
 

@@ -159,6 +159,40 @@ class DamageFlag:
 
 
 @dataclass(frozen=True, slots=True)
+class Entity:
+    """Who a source is: the name the article knows it by ("Donald Trump" for "Mr. Trump", "he" or "the
+    Republican nominee") and the offsets of the mention that carries that name."""
+
+    name: str
+    start: int
+    end: int
+
+
+def entity_of(value: Mapping[str, Any] | None) -> Entity | None:
+    """An :class:`Entity` from its JSON object (``{"name", "start", "end"}``); None for null."""
+    if not value:
+        return None
+    return Entity(str(value["name"]), int(value["start"]), int(value["end"]))
+
+
+def is_anonymous(att: Attribution) -> bool:
+    """An anonymous source: an anonymous kind (or none at all) and no named person or body resolved for
+    it; "he" resolved to a named person is on record, whatever kind the pronoun took."""
+    return att.source_kind in ANONYMOUS_KINDS and att.source_entity is None
+
+
+def source_label(att: Attribution, shown: str | None = None) -> str:
+    """The source as a reader sees it: its text, and the entity it names when the text does not say it
+    already ("he (Donald Trump)", "the senator (Chuck Schumer)", but "Mr. Trump", not "Mr. Trump (Donald
+    Trump)")."""
+    text = att.source.text if shown is None and att.source is not None else (shown or "")
+    entity = att.source_entity
+    if entity is None or entity.name.split()[-1].lower() in text.lower():
+        return text
+    return f"{text} ({entity.name})" if text else entity.name
+
+
+@dataclass(frozen=True, slots=True)
 class Attribution:
     source: Span | None
     cue: Span | None
@@ -167,6 +201,7 @@ class Attribution:
     channel: Span | None = None  # outlet the statement was given to ("told the Post")
     certainty: Certainty = "asserted"
     direct: bool = False
+    source_entity: Entity | None = None  # the named person or body the source is (attribution.speakers)
     extractor: str = field(default="", metadata=omit)  # name@version of the extractor that produced it
 
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from corroborate.analysis.modes import DEFAULT_MODE, Extractor, mode_named
+from corroborate.attribution.speakers import resolve_speakers
 from corroborate.errors import ModelError, UsageError
 from corroborate.facts.figures import extract_facts
 from corroborate.text import clean
@@ -19,8 +20,14 @@ log = logging.getLogger(__name__)
 
 
 def extractor_for(mode: str = DEFAULT_MODE) -> tuple[Extractor, str]:
-    """The attribution extractor of ``mode`` and its version string (recorded with every attribution)."""
-    return mode_named(mode).load()
+    """The attribution extractor of ``mode`` and its version string (recorded with every attribution).
+    The extractor names its sources' entities (:func:`corroborate.attribution.speakers.resolve_speakers`)."""
+    extract, version = mode_named(mode).load()
+
+    def extract_and_resolve(doc) -> tuple[Attribution, ...]:
+        return resolve_speakers(doc, tuple(extract(doc)))
+
+    return extract_and_resolve, version
 
 
 def extractor_version(mode: str = DEFAULT_MODE) -> str:

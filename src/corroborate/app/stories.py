@@ -15,11 +15,12 @@ from datetime import date
 from functools import lru_cache
 
 from corroborate.corroboration.build import build_story
+from corroborate.corroboration.entities import entity_keys
 from corroborate.corroboration.model import StoryMember
 from corroborate.corroboration.relay import relay_edges
 from corroborate.store import stories as store_stories
 from corroborate.store.articles import Store
-from corroborate.types import ANONYMOUS_KINDS, Article, as_objects, to_json
+from corroborate.types import Article, as_objects, is_anonymous, to_json
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class OutletStats:
     # outlets this one relays, and outlets relaying this one, with counts
     relays: tuple[tuple[str, int], ...] = field(metadata=as_objects("outlet", "count"))
     relayed_by: tuple[tuple[str, int], ...] = field(metadata=as_objects("outlet", "count"))
+    named_sources: int = 0  # distinct named people and bodies (source_entity) across its articles
 
     def __post_init__(self) -> None:
         share = self.anonymous / self.attributions if self.attributions else None
@@ -185,30 +187,38 @@ def group_pending(store: Store) -> list[store_stories.Membership]:
 
 
 def outlets(store: Store) -> list[OutletStats]:
-    """Per outlet: articles, attributions, anonymous ones, whom it relays and who relays it."""
-    kinds = store_stories.attribution_counts(store)
+    """Per outlet: articles, attributions, anonymous ones, the named people and bodies it quotes (each once,
+    across its articles), whom it relays and who relays it."""
     article_counts: dict[str, int] = {}
+    attributions: dict[str, int] = {}
+    anonymous: dict[str, int] = {}
+    entities: dict[str, set[str]] = {}
     relays: dict[str, dict[str, int]] = {}
     relayed_by: dict[str, dict[str, int]] = {}
     for article_id, analysis in store.iter_analyses():
         outlet = analysis.article.outlet
         if outlet:
             article_counts[outlet] = article_counts.get(outlet, 0) + 1
+            attributions[outlet] = attributions.get(outlet, 0) + len(analysis.attributions)
+            anonymous[outlet] = anonymous.get(outlet, 0) + sum(map(is_anonymous, analysis.attributions))
+            names = {a.source_entity.name for a in analysis.attributions if a.source_entity is not None}
+            entities.setdefault(outlet, set()).update(names)
         for edge in relay_edges([StoryMember(article_id, analysis, None)]):
             relays.setdefault(edge.from_outlet, {}).setdefault(edge.to_outlet, 0)
             relays[edge.from_outlet][edge.to_outlet] += 1
             relayed_by.setdefault(edge.to_outlet, {}).setdefault(edge.from_outlet, 0)
             relayed_by[edge.to_outlet][edge.from_outlet] += 1
     names = sorted(set(article_counts) | set(relayed_by))
+    keys = entity_keys(n for found in entities.values() for n in found)
     stats = []
     for name in names:
-        by_kind = kinds.get(name, {})
         stats.append(
             OutletStats(
                 outlet=name,
                 articles=article_counts.get(name, 0),
-                attributions=sum(by_kind.values()),
-                anonymous=sum(n for k, n in by_kind.items() if k in ANONYMOUS_KINDS),
+                attributions=attributions.get(name, 0),
+                anonymous=anonymous.get(name, 0),
+                named_sources=len({keys[n] for n in entities.get(name, ())}),
                 relays=_ranked(relays.get(name, {})),
                 relayed_by=_ranked(relayed_by.get(name, {})),
             )

@@ -6,7 +6,7 @@ Tables (one Parquet dataset each under the output directory, joined by ``article
 * ``articles``: ``article_id, origin, file_index, record_index, url, outlet, title, published, text,
   text_sha256, identity_key, extractor, boilerplate[], damage[]``
 * ``attributions``: ``article_id, seq, source_*, cue_*, content_*, channel_* (start, end, text),
-  source_kind, certainty, direct, extractor``
+  source_kind, certainty, direct, source_entity_* (name, start, end), extractor``
 * ``facts``: ``article_id, seq, kind, start, end, text, value, value_high, unit, date_start,
   date_end, future, quantity, linked``
 * ``errors``: ``origin, file_index, record_index, article_id, stage, error, code, reason``
@@ -31,6 +31,7 @@ from corroborate.types import (
     Attribution,
     Boilerplate,
     DamageFlag,
+    Entity,
     Fact,
     Span,
 )
@@ -86,6 +87,9 @@ ATTRIBUTION_FIELDS: tuple[tuple[str, str], ...] = (
     ("source_kind", "string"),
     ("certainty", "string"),
     ("direct", "boolean"),
+    ("source_entity_name", "string"),
+    ("source_entity_start", "int"),
+    ("source_entity_end", "int"),
     ("extractor", "string"),
 )
 FACT_FIELDS: tuple[tuple[str, str], ...] = (
@@ -175,6 +179,11 @@ def _attribution_rows(analysis: Analysis) -> list[tuple]:
             a.source_kind,
             a.certainty,
             bool(a.direct),
+            *(
+                (None, None, None)
+                if a.source_entity is None
+                else (a.source_entity.name, a.source_entity.start, a.source_entity.end)
+            ),
             a.extractor or analysis.extractor,
         )
         for seq, a in enumerate(analysis.attributions)
@@ -371,6 +380,9 @@ def _attribution(row: dict) -> Attribution:
         certainty=row["certainty"],
         direct=bool(row["direct"]),
         channel=_span(row, "channel"),
+        source_entity=None
+        if row.get("source_entity_name") is None
+        else Entity(row["source_entity_name"], row["source_entity_start"], row["source_entity_end"]),
         extractor=row["extractor"],
     )
 

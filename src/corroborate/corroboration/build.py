@@ -31,6 +31,7 @@ from typing import Any
 
 from corroborate.corroboration import claims as claims_mod
 from corroborate.corroboration.claims import ClaimGroup, Mention
+from corroborate.corroboration.entities import entity_keys
 from corroborate.corroboration.model import Claim, ClaimSource, StoryMember
 from corroborate.corroboration.predictions import find_predictions
 from corroborate.corroboration.relay import RelayEdge, RelayLink, aggregate, outlet_key, relay_edges
@@ -231,7 +232,8 @@ def build_story(
         root_outlet[m.article_id] = outlet_key(root.analysis.article.outlet) or f"article-{root.article_id}"
     edges: list[RelayEdge] = relay_edges(ordered)
     via = {(e.article_id, e.span.start, e.span.end): e.to_outlet for e in edges}
-    ctx = SourceContext(by_id, root_outlet, via, vocabulary)
+    names = (a.source_entity.name for m in ordered for a in m.analysis.attributions if a.source_entity)
+    ctx = SourceContext(by_id, root_outlet, via, vocabulary, entity_keys(names))
 
     facts = {m.article_id: claims_mod.facts_of(m.analysis) for m in ordered}
     mentions = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from corroborate.corroboration.claims import Mention
-from corroborate.types import Analysis, as_mapping
+from corroborate.types import Analysis, Entity, as_mapping
 
 __all__ = ["Claim", "ClaimSource", "StoryMember"]
 
@@ -41,6 +41,7 @@ class ClaimSource:
     start: int
     end: int
     independent_key: str = ""
+    source_entity: Entity | None = None  # the named person or body the source is (attribution.speakers)
 
     @property
     def backs(self) -> bool:

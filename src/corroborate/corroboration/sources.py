@@ -12,6 +12,9 @@ unattributed).
 (its channel, or an outlet as the source) *is* that outlet, so "The Post reports" and "an insider told
 the Post" are one source, also across outlets; a named source is one source wherever it speaks; an
 anonymous source is one per outlet and description ("a senior official" in two articles of one outlet).
+A source that names an entity (``source_entity``: "he" resolved to Donald Trump, "a spokesman for the
+Justice Department") is named, and is one source by the entity's key across articles
+(:mod:`corroborate.corroboration.entities`: "Trump" in one outlet and "President Trump" in another are one).
 
 **Status** precedence is in :func:`claim_status`; **sourcing** (:func:`claim_sourcing`) summarises the
 attributed sources that back a claim: ``named``, ``anonymous_only``, ``mixed`` or ``none`` (only the
@@ -23,11 +26,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from corroborate.attribution.lexicon import OUTLETS
 from corroborate.corroboration import claims as claims_mod
 from corroborate.corroboration.claims import ClaimGroup, Mention
+from corroborate.corroboration.entities import normal_name
 from corroborate.corroboration.model import ClaimSource, StoryMember
 from corroborate.corroboration.relay import outlet_key
 from corroborate.types import ANONYMOUS_KINDS, Attribution
@@ -118,6 +122,7 @@ def _role(att: Attribution, contrary: bool) -> str:
     return "hedges" if att.certainty == "hedged" else "asserts"
 
 
+_PERSONAL = word_set("he she him her his hers i me my")
 _NEGATOR = re.compile(r"^(?:not|never|no)$|n['\u2019]t$", re.I)
 _NEGATION_SCOPE = 3  # words before a key term in which a negator negates the mention ("will not resign")
 
@@ -155,6 +160,7 @@ class SourceContext:
     root_outlet: dict[int, str]  # article id -> outlet key of the article it copies (or its own)
     via: dict[tuple[int, int, int], str]  # (article id, span start, span end) -> relayed outlet
     vocabulary: claims_mod.Vocabulary
+    entity_keys: dict[str, str] = field(default_factory=dict)  # source_entity name -> key across articles
 
 
 def claim_sources(group: ClaimGroup, ctx: SourceContext) -> list[ClaimSource]:
@@ -191,11 +197,14 @@ def claim_sources(group: ClaimGroup, ctx: SourceContext) -> list[ClaimSource]:
                 if s is not None and (mention.article_id, s.start, s.end) in ctx.via:
                     via = ctx.via[(mention.article_id, s.start, s.end)]
                     break
-            named = is_named(att, ctx.vocabulary)
+            entity = att.source_entity
+            named = entity is not None or is_named(att, ctx.vocabulary)
             if via is not None:
                 key = "outlet:" + outlet_key(via)
             elif att.source_kind == "outlet" and att.source is not None:
                 key = "outlet:" + outlet  # the article's own outlet speaking of itself
+            elif entity is not None:  # one person or body, whatever the article calls it, in every outlet
+                key = "named:" + ctx.entity_keys.get(entity.name, normal_name(entity.name))
             elif named:
                 name = _name_key(att, ctx.vocabulary)
                 key = f"named:{name}" if name else f"named:{outlet}:{_description_key(att.source.text)}"
@@ -206,7 +215,7 @@ def claim_sources(group: ClaimGroup, ctx: SourceContext) -> list[ClaimSource]:
                 ClaimSource(
                     article_id=mention.article_id,
                     text=att.source.text if att.source else "",
-                    kind=att.source_kind,
+                    kind=_entity_kind(att) if entity is not None else att.source_kind,
                     named=named,
                     via=via,
                     certainty=att.certainty,
@@ -216,9 +225,19 @@ def claim_sources(group: ClaimGroup, ctx: SourceContext) -> list[ClaimSource]:
                     start=span.start,
                     end=span.end,
                     independent_key=key,
+                    source_entity=entity,
                 )
             )
     return out
+
+
+def _entity_kind(att: Attribution) -> str:
+    """The kind of a source that names an entity: an anonymous kind taken by a personal pronoun ("he"
+    after an unnamed aide was mentioned) is a person's; a body's spokesperson speaks for the body."""
+    if att.source_kind not in ANONYMOUS_KINDS:
+        return att.source_kind
+    personal = att.source is not None and att.source.text.strip().lower() in _PERSONAL
+    return "person" if personal else "organization"
 
 
 def claim_status(sources: Sequence[ClaimSource]) -> str:

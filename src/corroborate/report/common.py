@@ -4,10 +4,19 @@ escaping and shortening of text. Pure functions."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 from corroborate._version import __version__
-from corroborate.types import ANONYMOUS_KINDS, SOURCE_KINDS, Analysis, Attribution, Boilerplate, Span
+from corroborate.types import (
+    SOURCE_KINDS,
+    Analysis,
+    Attribution,
+    Boilerplate,
+    Span,
+    is_anonymous,
+    source_label,
+)
 
 CONTENT_MAX = 120  # an attribution's content in the attribution table is cut to this many characters
 SNIPPET_MAX = 80  # an extraction-damage snippet is cut to this many characters
@@ -22,22 +31,31 @@ def generated_by() -> str:
 
 
 def ledger(attributions: Sequence[Attribution]) -> dict:
-    """Counts by source_kind (all seven, zeros included) and the anonymous share.
+    """Counts by source_kind (all seven, zeros included), the anonymous share and the entities.
 
     ``anonymous`` counts attributions whose source_kind is anonymous_individual, anonymous_group
-    or unattributed; ``anonymous_share`` is that over all attributions (None when there are none).
+    or unattributed and that name no entity ("he" resolved to a named person is on record);
+    ``anonymous_share`` is that over all attributions (None when there are none). ``entities``: each
+    named person or body the sources resolve to, once, with its number of attributions (most first).
     """
     by_kind = dict.fromkeys(SOURCE_KINDS, 0)
     for att in attributions:
         by_kind[att.source_kind] = by_kind.get(att.source_kind, 0) + 1
     total = len(attributions)
-    anonymous = sum(1 for att in attributions if att.source_kind in ANONYMOUS_KINDS)
+    anonymous = sum(1 for att in attributions if is_anonymous(att))
+    entities = Counter(att.source_entity.name for att in attributions if att.source_entity is not None)
     return {
         "total": total,
         "by_source_kind": by_kind,
         "anonymous": anonymous,
         "anonymous_share": round(anonymous / total, 4) if total else None,
+        "entities": [{"name": name, "attributions": n} for name, n in entities.most_common()],
     }
+
+
+def entity_list(counts: dict) -> str:
+    """The ledger's entities as one line: "Donald Trump (5), Justice Department (1)"."""
+    return ", ".join(f"{e['name']} ({e['attributions']})" for e in counts["entities"])
 
 
 def visible_text(text: str, start: int, end: int, boilerplate: Iterable[Boilerplate]) -> str:
@@ -82,7 +100,7 @@ def attribution_cells(analysis: Analysis, seq: int, att: Attribution, esc: Calla
     """One displayed attribution row (columns ``ATTRIBUTION_COLUMNS``); ``esc`` escapes span text."""
     return [
         str(seq),
-        esc(span_display(analysis, att.source)) or "—",
+        esc(source_label(att, span_display(analysis, att.source))) or "—",
         att.source_kind,
         esc(span_display(analysis, att.cue)) or "—",
         esc(span_display(analysis, att.channel)) or "—",

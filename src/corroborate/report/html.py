@@ -9,18 +9,21 @@ from corroborate.report.common import (
     ATTRIBUTION_COLUMNS,
     SNIPPET_MAX,
     attribution_cells,
+    entity_list,
     format_share,
     generated_by,
     ledger,
     shorten,
+    span_display,
 )
-from corroborate.types import Analysis
+from corroborate.types import Analysis, Span
 
 # Later rules win where spans overlap: content < channel < cue < source.
 CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d1d1f;margin:0;background:#f6f6f4}
 main{max-width:60rem;margin:0 auto;padding:1.5rem}
 header p{color:#555}
+.entity{border-bottom:1px dotted #555;cursor:help}
 article{background:#fff;border:1px solid #ddd;border-radius:6px;padding:1rem 1.5rem;margin:1.5rem 0}
 h1{font-size:1.6rem}h2{font-size:1.3rem;margin-top:0}h3{font-size:1.05rem;margin-bottom:.4rem}
 dl.meta{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem;margin:0}
@@ -133,6 +136,7 @@ def _ledger(analysis: Analysis) -> str:
         f"<p><strong>Anonymous share:</strong> {format_share(counts['anonymous_share'])} "
         f"({counts['anonymous']} of {counts['total']} attributions rest on anonymous individuals, "
         "anonymous groups or unattributed claims)</p>"
+        f"<p><strong>Sources by entity:</strong> {escape(entity_list(counts)) or '—'}</p>"
     )
     return f"<table><thead><tr><th>Source kind</th><th>Count</th></tr></thead><tbody>{rows}</tbody></table>{share}"
 
@@ -144,6 +148,13 @@ def _attributions(analysis: Analysis) -> str:
     body = []
     for seq, att in enumerate(analysis.attributions, start=1):
         cells = attribution_cells(analysis, seq, att, escape)
+        entity = att.source_entity
+        if entity is not None:  # the mention that names the source, on hover
+            named = escape(span_display(analysis, Span.of(analysis.article.text, entity.start, entity.end)))
+            cells[1] = (
+                f'<span class="entity" data-start="{entity.start}" data-end="{entity.end}" '
+                f'title="{escape(entity.name)}, named at {entity.start}–{entity.end}: “{named}”">{cells[1]}</span>'
+            )
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 

@@ -16,6 +16,7 @@ from corroborate.report.common import (
     ATTRIBUTION_COLUMNS,
     SNIPPET_MAX,
     attribution_cells,
+    entity_list,
     format_share,
     generated_by,
     ledger,
@@ -39,6 +40,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "source_start",
     "source_end",
     "source_kind",
+    "source_entity_name",
+    "source_entity_start",
+    "source_entity_end",
     "cue_text",
     "cue_start",
     "cue_end",
@@ -87,6 +91,7 @@ def article_record(article_id: int, analysis: Analysis) -> dict:
                 "channel": to_json(att.channel),
                 "certainty": att.certainty,
                 "direct": bool(att.direct),
+                "source_entity": to_json(att.source_entity),
                 "extractor": att.extractor or analysis.extractor,
             }
             for seq, att in enumerate(analysis.attributions)
@@ -127,6 +132,9 @@ def render_csv(analyses: Sequence[tuple[int, Analysis]]) -> str:
                 "certainty": att.certainty,
                 "direct": "true" if att.direct else "false",
                 "extractor": att.extractor or analysis.extractor,
+                "source_entity_name": att.source_entity.name if att.source_entity else "",
+                "source_entity_start": att.source_entity.start if att.source_entity else "",
+                "source_entity_end": att.source_entity.end if att.source_entity else "",
             }
             for prefix, span in (
                 ("source", att.source),
@@ -160,6 +168,8 @@ def _md_article(article_id: int, analysis: Analysis) -> list[str]:
         f"**Anonymous share:** {format_share(counts['anonymous_share'])} "
         f"({counts['anonymous']} of {counts['total']} attributions rest on anonymous individuals, "
         "anonymous groups or unattributed claims)",
+        "",
+        f"**Sources by entity:** {md_escape(entity_list(counts)) or '—'}",
         "",
         "### Attributions",
         "",

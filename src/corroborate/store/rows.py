@@ -7,7 +7,17 @@ from collections.abc import Iterator, Sequence
 from sqlalchemy import Connection, Table, insert, select
 
 from corroborate.store.schema import articles, attributions, boilerplate, damage, facts
-from corroborate.types import Analysis, Article, Attribution, Boilerplate, DamageFlag, Fact, Span
+from corroborate.types import (
+    Analysis,
+    Article,
+    Attribution,
+    Boilerplate,
+    DamageFlag,
+    Fact,
+    Span,
+    entity_of,
+    to_json,
+)
 
 CHUNK_SIZE = 200  # ids per ``IN (...)`` read: well under SQLite's bound-parameter limit, memory stays flat
 
@@ -114,6 +124,7 @@ def _attribution_row(article_id: int, seq: int, att: Attribution, default_extrac
         "source_kind": att.source_kind,
         "certainty": att.certainty,
         "direct": bool(att.direct),
+        "source_entity": to_json(att.source_entity),
         "extractor": att.extractor or default_extractor,
     }
     for prefix, span in (
@@ -144,5 +155,6 @@ def _attribution(row) -> Attribution:
         certainty=row.certainty,
         direct=bool(row.direct),
         channel=_span(row, "channel"),
+        source_entity=entity_of(row.source_entity),
         extractor=row.extractor,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -90,6 +91,8 @@ attributions = Table(
     Column("source_kind", String(32), nullable=False),
     Column("certainty", String(16), nullable=False),
     Column("direct", Boolean, nullable=False),
+    # {"name", "start", "end"} or null (migration 0003)
+    Column("source_entity", JSON(none_as_null=True), nullable=True),
     Column("extractor", String(64), nullable=False),
     UniqueConstraint("article_id", "seq", name="uq_attributions_article_seq"),
     CheckConstraint(_in("source_kind", SOURCE_KINDS), name="ck_attributions_source_kind"),

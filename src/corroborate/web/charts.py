@@ -114,13 +114,22 @@ def _claim_view(claim: dict, articles: dict[int, dict], texts: dict[int, Article
     sources = [
         {
             **s,
-            "anonymous": s["kind"] in ANONYMOUS_KINDS or not s.get("named"),
+            "anonymous": (s["kind"] in ANONYMOUS_KINDS and not s.get("source_entity")) or not s.get("named"),
             "article": articles.get(s["article_id"]),
         }
         for s in claim.get("sources", [])
     ]
+    entities: dict[
+        str, str
+    ] = {}  # the named people and bodies behind the claim, each once (its longest name)
+    for s in sources:
+        name = (s.get("source_entity") or {}).get("name")
+        key = s.get("independent_key") or name
+        if name and len(name) > len(entities.get(key, "")):
+            entities[key] = name
     return {
         **claim,
+        "entities": list(entities.values()),
         "status_label": STATUS_LABELS.get(claim.get("status", ""), claim.get("status", "")),
         "sourcing_label": SOURCING_LABELS.get(claim.get("sourcing", ""), claim.get("sourcing", "")),
         "stance_groups": groups,

@@ -14,7 +14,7 @@ import jinja2
 
 from corroborate.report.common import format_share, ledger, shorten, span_display
 from corroborate.report.render import article_record
-from corroborate.types import ANONYMOUS_KINDS, Analysis, omit
+from corroborate.types import ANONYMOUS_KINDS, Analysis, omit, source_label
 
 KIND_LABELS: dict[str, str] = {
     "person": "named person",
@@ -116,10 +116,15 @@ class Segment:
     tip: str = ""
     hl: tuple[str, ...] = ()  # "hl-source" / "hl-mention": spans a link asked to highlight
     anchor: bool = False  # the first highlighted piece (``id="hl"``)
+    ante: tuple[int, ...] = ()  # attributions whose source this mention names (source_entity)
 
     @property
     def marked(self) -> bool:
-        return bool(self.atts or self.damage or self.boilerplate or self.hl)
+        return bool(self.atts or self.damage or self.boilerplate or self.hl or self.ante)
+
+    @property
+    def ante_ids(self) -> str:
+        return " ".join(str(seq) for seq in self.ante)
 
     @property
     def css(self) -> str:
@@ -132,6 +137,8 @@ class Segment:
         if self.boilerplate:
             classes.append("bp")
         classes += list(self.hl)
+        if self.ante:
+            classes.append("ante")
         return " ".join(classes)
 
     @property
@@ -167,13 +174,21 @@ def segments(analysis: Analysis, highlights: Sequence[tuple[int, int, str]] = ()
     ranges += [(d.start, d.end, "damage", d.kind) for d in analysis.damage]
     ranges += [(b.start, b.end, "furniture", b.kind) for b in analysis.boilerplate]
     ranges += [(start, end, "hl", css) for start, end, css in highlights]
+    ranges += [
+        (att.source_entity.start, att.source_entity.end, "ante", seq)
+        for seq, att in enumerate(analysis.attributions, start=1)
+        if att.source_entity is not None and att.source_entity != att.source
+    ]
     ranges = [r for r in ranges if 0 <= r[0] < r[1] <= size]
     kinds = {seq: att.source_kind for seq, att in enumerate(analysis.attributions, start=1)}
     certainty = {seq: att.certainty for seq, att in enumerate(analysis.attributions, start=1)}
     who = {
         seq: "".join(
-            f" · {label}: {shorten(span.text, TIP_SPAN_CHARS)}"
-            for label, span in (("source", att.source), ("cue", att.cue))
+            f" · {label}: {shorten(text_of, TIP_SPAN_CHARS)}"
+            for label, span, text_of in (
+                ("source", att.source, source_label(att)),
+                ("cue", att.cue, att.cue.text if att.cue else ""),
+            )
             if span is not None
         )
         for seq, att in enumerate(analysis.attributions, start=1)
@@ -218,6 +233,7 @@ def segments(analysis: Analysis, highlights: Sequence[tuple[int, int, str]] = ()
                 boilerplate=furn,
                 tip="; ".join(tips),
                 hl=tuple(sorted({str(v) for _, _, what, v in here if what == "hl"})),
+                ante=tuple(sorted({int(v) for _, _, what, v in here if what == "ante"})),  # type: ignore[call-overload]
             )
         )
     merged = _merge(out)
@@ -250,23 +266,29 @@ class AttributionView:
     kind: str
     certainty: str
     direct: bool
+    entity: str = ""  # the named person or body the source is ("Donald Trump" for "he")
+    entity_start: int | None = None
+    entity_end: int | None = None
 
     @property
     def anonymous(self) -> bool:
-        return self.kind in ANONYMOUS_KINDS
+        return self.kind in ANONYMOUS_KINDS and not self.entity
 
 
 def attribution_views(analysis: Analysis) -> list[AttributionView]:
     return [
         AttributionView(
             seq=seq,
-            source=span_display(analysis, att.source),
+            source=source_label(att, span_display(analysis, att.source)),
             cue=span_display(analysis, att.cue),
             content=span_display(analysis, att.content, CONTENT_CHARS),
             channel=span_display(analysis, att.channel),
             kind=att.source_kind,
             certainty=att.certainty,
             direct=att.direct,
+            entity=att.source_entity.name if att.source_entity else "",
+            entity_start=att.source_entity.start if att.source_entity else None,
+            entity_end=att.source_entity.end if att.source_entity else None,
         )
         for seq, att in enumerate(analysis.attributions, start=1)
     ]

@@ -49,6 +49,23 @@
       selectAttributions(mark.getAttribute("data-att").split(" "), { scroll: false });
       return true;
     }
+    // hovering a source (or a source's entity in the list) outlines the mention that names it
+    function antecedents(seqs, on) {
+      seqs.forEach(function (seq) {
+        text.querySelectorAll('.m[data-ante~="' + seq + '"]').forEach(function (el) {
+          el.classList.toggle("ante-on", on);
+        });
+      });
+    }
+    function hover(ev, on) {
+      var mark = ev.target.closest && ev.target.closest(".m.r-source[data-att], [data-ante-of]");
+      if (!mark) return;
+      var seqs = mark.hasAttribute("data-ante-of") ? [mark.getAttribute("data-ante-of")]
+        : mark.getAttribute("data-att").split(" ");
+      antecedents(seqs, on);
+    }
+    document.addEventListener("mouseover", function (ev) { hover(ev, true); });
+    document.addEventListener("mouseout", function (ev) { hover(ev, false); });
     text.addEventListener("click", function (ev) { pick(ev.target); });
     text.addEventListener("keydown", function (ev) {
       if ((ev.key === "Enter" || ev.key === " ") && pick(ev.target)) ev.preventDefault();
