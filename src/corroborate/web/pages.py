@@ -86,6 +86,31 @@ def story_page(request: Request, story_id: str) -> Response:
     return render(request, "story.html", charts.story_context(report, texts), nav="stories")
 
 
+# --------------------------------------------------------------------------- claim check
+
+
+@router.get("/check")
+def check_page(
+    request: Request,
+    claim: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: PageLimit = ARTICLES_PER_PAGE,
+) -> Response:
+    from corroborate.web.check_view import check_context
+
+    result = None
+    if claim is not None and claim.strip():
+        result = to_json(services.check(context_of(request).store, claim, since, until, limit))
+    context = {
+        "claim": claim or "",
+        "since": since.isoformat() if since else "",
+        "until": until.isoformat() if until else "",
+        **check_context(result),
+    }
+    return render(request, "check.html", context, nav="check")
+
+
 # --------------------------------------------------------------------------- articles
 
 
