@@ -14,7 +14,7 @@ fields, the verdict and how it relates to the story claims' statuses.
 * **Independent sources** (articles whose stance is at least :data:`FIRM` probable and is supports or
   refutes): a copy counts as its original; an article's outlet is ``outlet_key(outlet)``, or the article
   itself when the outlet is unknown; a named person, organisation or document is one source wherever it
-  speaks; an outlet relayed ("Reuters reported") is that outlet, the same source as the outlet's own voice;
+  speaks (a pronoun source adds none); an outlet relayed ("Reuters reported") is that outlet, the same source as the outlet's own voice;
   an anonymous source is one per outlet and description.
 """
 
@@ -29,6 +29,7 @@ from corroborate.corroboration.relay import display_name, outlet_key
 from corroborate.corroboration.stance import STANCES
 from corroborate.corroboration.stance_features import PREFIX, STOP_WORDS, tokenize
 from corroborate.types import ANONYMOUS_KINDS, Analysis, Attribution, Span
+from corroborate.words import word_set
 
 __all__ = [
     "FIRM",
@@ -60,6 +61,8 @@ _HEDGE = re.compile(
     re.I,
 )
 _ON_RECORD_KINDS = frozenset({"person", "organization", "document"})
+# A pronoun source ("they said") points back to a source the article named before: it adds no source.
+_PRONOUNS = word_set("he she they it we i you him her them his its their this that who")
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,8 +218,10 @@ def _sources(articles: Sequence[CheckedArticle], firm: dict[int, bool]) -> list[
         for ev in art.evidence:
             if ev.source is None:
                 continue
-            found = True
             desc = " ".join(ev.source.text.split())
+            if desc.lower() in _PRONOUNS:
+                continue
+            found = True
             if ev.source_kind in ANONYMOUS_KINDS:
                 out.append(_Source(f"anon:{outlet}:{desc.lower()}", desc, False, False, art.stance, outlet))
             elif ev.source_kind == "outlet":
