@@ -3,7 +3,10 @@ pieces so that its source is highlighted, with a link that shows the passage in 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+from corroborate.errors import UsageError
 
 _STANCE_LABELS = (("supports", "Supports"), ("refutes", "Refutes"), ("discusses", "Discusses"))
 VERDICT_HELP = {
@@ -12,6 +15,16 @@ VERDICT_HELP = {
     "corroborated": "at least two independent sources support it",
     "unverified": "no two independent sources support it, and nothing refutes it",
 }
+
+
+def form_date(value: str | None, name: str) -> date | None:
+    """A date field of the form: empty is none; anything but an ISO date is a UsageError (400)."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise UsageError(f"not an ISO 8601 date: {value!r}", input_name=name) from exc
 
 
 def _pieces(ev: dict) -> list[dict]:

@@ -93,19 +93,23 @@ def story_page(request: Request, story_id: str) -> Response:
 def check_page(
     request: Request,
     claim: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    since: str | None = None,
+    until: str | None = None,
     limit: PageLimit = ARTICLES_PER_PAGE,
 ) -> Response:
-    from corroborate.web.check_view import check_context
+    from corroborate.web.check_view import check_context, form_date
 
+    since_date, until_date = (
+        form_date(since, "since"),
+        form_date(until, "until"),
+    )  # the form sends "" for none
     result = None
     if claim is not None and claim.strip():
-        result = to_json(services.check(context_of(request).store, claim, since, until, limit))
+        result = to_json(services.check(context_of(request).store, claim, since_date, until_date, limit))
     context = {
         "claim": claim or "",
-        "since": since.isoformat() if since else "",
-        "until": until.isoformat() if until else "",
+        "since": since_date.isoformat() if since_date else "",
+        "until": until_date.isoformat() if until_date else "",
         **check_context(result),
     }
     return render(request, "check.html", context, nav="check")
