@@ -190,13 +190,19 @@ def main(argv: list[str] | None = None) -> int:
                 t0 = time.perf_counter()
                 result = check(store, truth[c][0], CheckOptions(), model)
                 check_seconds.append(time.perf_counter() - t0)
-                bodies = [a.url.rsplit("/", 1)[1] for a in result.articles if a.url and a.url.startswith("https://fnc1")]
+                bodies = [
+                    a.url.rsplit("/", 1)[1]
+                    for a in result.articles
+                    if a.url and a.url.startswith("https://fnc1")
+                ]
                 results[c] = {"verdict": result.verdict, "bodies": bodies, "fold": k}
             print(f"fold {k}: {len(fold_claims)} claims checked, {len(test_pairs)} held-out stance pairs")
 
     with (args.work / "results.jsonl").open("w", encoding="utf-8") as fh:
         for c in claims:
-            fh.write(json.dumps({"claimId": c, "claim": truth[c][0], "truth": truth[c][1], **results[c]}) + "\n")
+            fh.write(
+                json.dumps({"claimId": c, "claim": truth[c][0], "truth": truth[c][1], **results[c]}) + "\n"
+            )
 
     predicted = {(c, b) for c in claims for b in results[c]["bodies"]}
     p, r, f = prf(gold_pairs, predicted)
@@ -207,15 +213,22 @@ def main(argv: list[str] | None = None) -> int:
     ci = bootstrap(gold, pred, args.bootstrap, args.seed)
     majority, n_major = Counter(gold).most_common(1)[0]
     print()
-    print(f"## Claim check on Emergent x FNC-1 train bodies ({len(claims)} claims, {args.folds} folds by claim)")
-    print(f"retrieval: P {p:.3f}  R {r:.3f}  F1 {f:.3f}  ({len(predicted)} predicted pairs, {len(gold_pairs)} gold)")
+    print(
+        f"## Claim check on Emergent x FNC-1 train bodies ({len(claims)} claims, {args.folds} folds by claim)"
+    )
+    print(
+        f"retrieval: P {p:.3f}  R {r:.3f}  F1 {f:.3f}  ({len(predicted)} predicted pairs, {len(gold_pairs)} gold)"
+    )
     print(f"verdict: accuracy {acc:.3f} (95% CI {ci['accuracy'][0]:.3f}-{ci['accuracy'][1]:.3f})  "
           f"macro-F1 {mf1:.3f} (95% CI {ci['macro_f1'][0]:.3f}-{ci['macro_f1'][1]:.3f})")  # fmt: skip
     print(f"majority class ({majority}): accuracy {n_major / len(gold):.3f}")
     print("verdicts:", dict(Counter(results[c]["verdict"] for c in claims)))
     print("confusion (rows truth, columns predicted true/false/unknown):")
     for g in LABELS:
-        print(f"  {g:8s}", [sum(1 for a, b in zip(gold, pred, strict=True) if a == g and b == q) for q in LABELS])
+        print(
+            f"  {g:8s}",
+            [sum(1 for a, b in zip(gold, pred, strict=True) if a == g and b == q) for q in LABELS],
+        )
     if stance_gold:
         s = scores(stance_gold, stance_pred)
         print(f"stance on each fold's held-out claims ({len(stance_gold)} pairs, F1 by class " + ", ".join(f"{k} {v:.3f}" for k, v in s['f1'].items()) + f"): relative {s['fnc_relative']:.4f}  "
