@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from corroborate.corroboration.check import CheckCandidate, CheckResult, check_claim
+from corroborate.corroboration.check import MIN_COVERAGE, MIN_RANK, CheckCandidate, CheckResult, check_claim
 from corroborate.corroboration.stance import STANCES, StanceModel, load_model, probability_matrix
 from corroborate.corroboration.stance_features import STOP_WORDS, tokenize
 from corroborate.errors import UsageError
@@ -28,6 +28,8 @@ class CheckOptions:
     until: date | None = None
     limit: int = DEFAULT_LIMIT
     pool: int = POOL
+    min_rank: float = MIN_RANK
+    min_coverage: float = MIN_COVERAGE
 
 
 def validate_claim(claim: object) -> str:
@@ -61,8 +63,9 @@ def check(
         limit=max(options.pool, options.limit),
     )
     rows = candidate_rows(store, ranked)
+    thresholds = {"limit": options.limit, "min_rank": options.min_rank, "min_coverage": options.min_coverage}
     if not rows:
-        return check_claim(claim, [], [], limit=options.limit)
+        return check_claim(claim, [], [], **thresholds)
     probs = probability_matrix([(claim, r.text) for r in rows], model or load_model())
     unrelated = STANCES.index("unrelated")
     keep = [i for i in range(len(rows)) if int(probs[i].argmax()) != unrelated]
@@ -73,4 +76,4 @@ def check(
         if row.id in analyses:
             candidates.append(CheckCandidate(row.id, analyses[row.id], row.copy_of, row.rank))
             kept_probs.append(probs[i])
-    return check_claim(claim, candidates, kept_probs, limit=options.limit)
+    return check_claim(claim, candidates, kept_probs, **thresholds)

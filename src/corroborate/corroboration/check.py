@@ -5,9 +5,12 @@ analyses, the article each copies, and a retrieval score) and the stance model's
 (claim, article text) pair. It returns a frozen :class:`CheckResult`; ``docs/check.md`` describes the
 fields, the verdict and how it relates to the story claims' statuses.
 
-* **Stance**: the most probable of the model's four classes; ``unrelated`` articles are left out.
-* **Relevance** (``score``, 0 to 1): the model's probability that the article is related, averaged with the
-  share of the claim's content words (compared by their first five letters) found in the article.
+* **Addresses the claim**: the model's most probable class is not ``unrelated``, the article's full-text
+  rank is at least :data:`MIN_RANK` of the best match's, and it holds at least :data:`MIN_COVERAGE` of the
+  claim's content words (compared by their first five letters); the others are left out.
+* **Stance**: the most probable of the model's other three classes.
+* **Relevance** (``score``, 0 to 1): the mean of the model's probability that the article is related, the
+  share of the claim's content words found in it, and its full-text rank.
 * **Evidence**: up to :data:`MAX_EVIDENCE` sentences that repeat the claim's words (offsets into the stored
   text), each with the attribution whose content or cue overlaps it most: its source span, kind and
   certainty. A sentence no attribution covers is the outlet's own voice: ``source`` null, kind ``outlet``.
@@ -49,6 +52,10 @@ VERDICTS: tuple[str, ...] = ("refuted", "contested", "corroborated", "unverified
 LISTED_STANCES: tuple[str, ...] = ("supports", "refutes", "discusses")
 FIRM = 0.5  # an article weighs in the verdict when its stance is at least this probable
 MAX_EVIDENCE = 2  # evidence sentences per article
+# An article addresses the claim when its full-text rank is at least MIN_RANK of the best match's and it
+# holds MIN_COVERAGE of the claim's content words (chosen by retrieval F1 in folds by claim: docs/check.md).
+MIN_RANK = 0.6
+MIN_COVERAGE = 0.5
 MIN_SENTENCE_SHARE = 0.25  # a sentence is evidence when it repeats this share of the claim's content words
 _SENTENCE_END = re.compile(r"([.!?][\"'\u201d\u2019)]*)\s+|\n+")
 _DENIAL = re.compile(
@@ -67,12 +74,13 @@ _PRONOUNS = word_set("he she they it we i you him her them his its their this th
 
 @dataclass(frozen=True, slots=True)
 class CheckCandidate:
-    """A stored article the retrieval step found: its id, analysis, the article it copies, its rank score."""
+    """A stored article the retrieval step found: its id, analysis, the article it copies, and its full-text
+    rank as a share of the best match's (1: the best match)."""
 
     article_id: int
     analysis: Analysis
     copy_of: int | None = None
-    retrieval: float = 0.0
+    retrieval: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,10 +303,13 @@ def check_claim(
     probabilities: Sequence[Sequence[float]],
     *,
     limit: int | None = None,
+    min_rank: float = MIN_RANK,
+    min_coverage: float = MIN_COVERAGE,
 ) -> CheckResult:
     """The check of ``claim`` over ``candidates``; ``probabilities[i]`` are the stance model's probabilities
     (in :data:`~corroborate.corroboration.stance.STANCES` order) for ``candidates[i]``'s text. ``limit``
-    caps the listed articles (the most relevant first); the verdict weighs the listed ones."""
+    caps the listed articles (the most relevant first); the verdict weighs the listed ones. ``min_rank`` and
+    ``min_coverage``: see the module docstring."""
     if len(probabilities) != len(candidates):
         raise ValueError(f"{len(candidates)} candidates but {len(probabilities)} probability rows")
     terms = claim_terms(claim)
@@ -311,7 +322,10 @@ def check_claim(
             continue
         article = cand.analysis.article
         coverage = _coverage(terms, f"{article.title or ''}\n{article.text}")
-        score = round(min(1.0, max(0.0, 0.5 * (1.0 - probs["unrelated"]) + 0.5 * coverage)), 4)
+        if cand.retrieval < min_rank or coverage < min_coverage:
+            continue
+        related = 1.0 - probs["unrelated"]
+        score = round(min(1.0, max(0.0, (related + coverage + cand.retrieval) / 3)), 4)
         firm[cand.article_id] = probs[stance] >= FIRM
         checked.append(
             CheckedArticle(
