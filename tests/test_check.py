@@ -221,3 +221,13 @@ def test_unrelated_articles_are_left_out():
     result = _run((a, (0.01, 0.01, 0.08, 0.9), None))
     assert result.articles == () and result.verdict == "unverified"
     assert result.summary == "Unverified: no stored article addresses this claim."
+
+
+def test_an_outlet_hedging_in_its_own_voice_vouches_for_nothing():
+    hedged = _article("One", "The bridge will reportedly close for repairs in May.")
+    hedged2 = _article("Two", "The bridge may close for repairs in May.")
+    result = _run((hedged, P_SUPPORT, None), (hedged2, P_SUPPORT, None))
+    assert {e.certainty for a in result.articles for e in a.evidence} == {"hedged"}
+    assert result.verdict == "unverified" and result.independent_sources == 0
+    firm = _article("Three", "The bridge will close for repairs in May.")
+    assert _run((hedged, P_SUPPORT, None), (firm, P_SUPPORT, None)).independent_sources == 1

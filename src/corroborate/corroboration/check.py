@@ -18,7 +18,8 @@ fields, the verdict and how it relates to the story claims' statuses.
   refutes): a copy counts as its original; an article's outlet is ``outlet_key(outlet)``, or the article
   itself when the outlet is unknown; a named person, organisation or document is one source wherever it
   speaks (a pronoun source adds none); an outlet relayed ("Reuters reported") is that outlet, the same source as the outlet's own voice;
-  an anonymous source is one per outlet and description.
+  an anonymous source is one per outlet and description. An article whose evidence names no source is its
+  outlet's own voice, unless every such passage hedges: an outlet hedging in its own voice vouches for nothing.
 """
 
 from __future__ import annotations
@@ -62,10 +63,9 @@ _DENIAL = re.compile(
     r"\b(?:den(?:y|ies|ied|ying|ial)|reject\w*|dismiss\w*|refut\w*|debunk\w*|false|untrue|hoax\w*|fake)\b",
     re.I,
 )
-_HEDGE = re.compile(
-    r"\b(?:reportedly|allegedly|purportedly|supposedly|apparently|rumou?r\w*|unconfirmed|unverified|"
-    r"may|might|could|claim(?:s|ed)?|possibly|perhaps)\b",
-    re.I,
+_HEDGE = re.compile(  # "may" in lower case only: "May" is also the month
+    r"\b(?:(?i:reportedly|allegedly|purportedly|supposedly|apparently|rumou?r\w*|unconfirmed|unverified|"
+    r"might|could|claim(?:s|ed)?|possibly|perhaps)|may)\b"
 )
 _ON_RECORD_KINDS = frozenset({"person", "organization", "document"})
 # A pronoun source ("they said") points back to a source the article named before: it adds no source.
@@ -238,7 +238,10 @@ def _sources(articles: Sequence[CheckedArticle], firm: dict[int, bool]) -> list[
             else:
                 on_record = ev.source_kind in _ON_RECORD_KINDS
                 out.append(_Source(f"name:{outlet_key(desc)}", desc, True, on_record, art.stance, outlet))
-        if not found:  # the outlet in its own voice
+        own = [ev for ev in art.evidence if ev.source is None]
+        # The outlet in its own voice; hedging in its own voice ("reportedly") it vouches for nothing, as
+        # a story claim's outlet that hedges does not back it (ClaimSource.backs).
+        if not found and (not own or any(ev.certainty == "asserted" for ev in own)):
             out.append(_Source(outlet, outlet_label, True, False, art.stance, outlet))
     return out
 
