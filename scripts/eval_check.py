@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from train_stance import train  # noqa: E402
 
 from corroborate.app.check import POOL, CheckOptions, check, query_terms  # noqa: E402
-from corroborate.corroboration.check import MIN_COVERAGE, MIN_RANK, _coverage, claim_terms  # noqa: E402
+from corroborate.corroboration.check import MIN_COVERAGE, MIN_RANK, claim_terms, coverage  # noqa: E402
 from corroborate.corroboration.stance import STANCES, open_model, probability_matrix  # noqa: E402
 from corroborate.eval.stance import FncData, Pair, load_fnc, scores  # noqa: E402
 
@@ -151,7 +151,7 @@ def candidate_features(store, claim: str, model) -> list[tuple[str, bool, float,
                 url.rsplit("/", 1)[1],
                 int(p.argmax()) != unrelated,
                 r.rank,
-                _coverage(terms, "\n" + body_of[r.id].text),
+                coverage(terms, "\n" + body_of[r.id].text),
             )
         )
     return out

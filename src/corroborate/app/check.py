@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from corroborate.corroboration.check import MIN_COVERAGE, MIN_RANK, CheckCandidate, CheckResult, check_claim
+from corroborate.corroboration.check import (
+    MIN_COVERAGE,
+    MIN_RANK,
+    CheckCandidate,
+    CheckResult,
+    check_claim,
+    claim_terms,
+    coverage,
+)
 from corroborate.corroboration.stance import STANCES, StanceModel, load_model, probability_matrix
 from corroborate.corroboration.stance_features import STOP_WORDS, tokenize
 from corroborate.errors import UsageError
@@ -62,7 +70,10 @@ def check(
         until=options.until,
         limit=max(options.pool, options.limit),
     )
-    rows = candidate_rows(store, ranked)
+    # Candidates below the rank or coverage threshold would be left out anyway: the model never sees them.
+    rows = candidate_rows(store, [(i, rank) for i, rank in ranked if rank >= options.min_rank])
+    terms = claim_terms(claim)
+    rows = [r for r in rows if coverage(terms, f"{r.title or ''}\n{r.text}") >= options.min_coverage]
     thresholds = {"limit": options.limit, "min_rank": options.min_rank, "min_coverage": options.min_coverage}
     if not rows:
         return check_claim(claim, [], [], **thresholds)

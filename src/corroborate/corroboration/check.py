@@ -46,6 +46,7 @@ __all__ = [
     "Evidence",
     "check_claim",
     "claim_terms",
+    "coverage",
     "verdict_of",
 ]
 
@@ -131,7 +132,8 @@ def claim_terms(claim: str) -> frozenset[str]:
     return frozenset(_stem(t) for t in tokenize(claim) if t not in STOP_WORDS and len(t) > 1)
 
 
-def _coverage(terms: frozenset[str], text: str) -> float:
+def coverage(terms: frozenset[str], text: str) -> float:
+    """The share of ``terms`` (from :func:`claim_terms`) found in ``text``."""
     if not terms:
         return 0.0
     found = {_stem(t) for t in tokenize(text)}
@@ -170,7 +172,7 @@ def _evidence(analysis: Analysis, terms: frozenset[str], stance: str) -> tuple[E
     scored = []
     for start, end in _sentence_spans(text):
         sentence = text[start:end]
-        share = _coverage(terms, sentence)
+        share = coverage(terms, sentence)
         if stance == "refutes" and _DENIAL.search(sentence):
             share += 0.25  # a refuting article's evidence is where it denies, when that repeats the claim
         if share >= MIN_SENTENCE_SHARE:
@@ -324,11 +326,11 @@ def check_claim(
         if stance == "unrelated":
             continue
         article = cand.analysis.article
-        coverage = _coverage(terms, f"{article.title or ''}\n{article.text}")
-        if cand.retrieval < min_rank or coverage < min_coverage:
+        share = coverage(terms, f"{article.title or ''}\n{article.text}")
+        if cand.retrieval < min_rank or share < min_coverage:
             continue
         related = 1.0 - probs["unrelated"]
-        score = round(min(1.0, max(0.0, (related + coverage + cand.retrieval) / 3)), 4)
+        score = round(min(1.0, max(0.0, (related + share + cand.retrieval) / 3)), 4)
         firm[cand.article_id] = probs[stance] >= FIRM
         checked.append(
             CheckedArticle(

@@ -23,9 +23,11 @@ MAX_TERMS = 32  # words of the claim used in the query
 
 @dataclass(frozen=True, slots=True)
 class CandidateRow:
-    """A found article: id, text (for the stance model), copy_of (from story grouping) and rank (0 to 1)."""
+    """A found article: id, title and text (for the stance model), copy_of (from story grouping) and rank
+    (0 to 1)."""
 
     id: int
+    title: str | None
     text: str
     copy_of: int | None
     rank: float
@@ -86,15 +88,15 @@ def candidate_ids(
 
 def candidate_rows(store: Database, ranked: Sequence[tuple[int, float]]) -> list[CandidateRow]:
     """The texts and copy links of ``ranked`` articles, in the order given."""
-    found: dict[int, tuple[str, int | None]] = {}
+    found: dict[int, tuple[str | None, str, int | None]] = {}
     ids = [i for i, _ in ranked]
     for chunk in chunks(ids):
         query = (
-            select(articles.c.id, articles.c.text, story_articles.c.copy_of)
+            select(articles.c.id, articles.c.title, articles.c.text, story_articles.c.copy_of)
             .outerjoin(story_articles, story_articles.c.article_id == articles.c.id)
             .where(articles.c.id.in_(list(chunk)))
         )
         with store.read() as conn:
             for row in conn.execute(query):
-                found[row.id] = (row.text, row.copy_of)
+                found[row.id] = (row.title, row.text, row.copy_of)
     return [CandidateRow(i, *found[i], rank) for i, rank in ranked if i in found]
