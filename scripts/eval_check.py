@@ -132,8 +132,11 @@ def bootstrap(gold: list[str], pred: list[str], n: int, seed: int) -> dict[str, 
     }
 
 
-def candidate_features(store, claim: str, model) -> list[tuple[str, bool, float, float]]:
-    """(body id, related by the model, rank, coverage) of the claim's full-text pool, as ``check`` sees it."""
+def candidate_features(
+    store, claim: str, model, urls: dict[int, str]
+) -> list[tuple[str, bool, float, float]]:
+    """(body id, related by the model, rank, coverage) of the claim's full-text pool, as ``check`` sees it
+    (``urls``: each stored article's URL, which ends with its body id)."""
     from corroborate.store.search import candidate_ids, candidate_rows
 
     rows = candidate_rows(store, candidate_ids(store, query_terms(claim), limit=POOL))
@@ -142,22 +145,11 @@ def candidate_features(store, claim: str, model) -> list[tuple[str, bool, float,
     probs = probability_matrix([(claim, r.text) for r in rows], model)
     terms = claim_terms(claim)
     unrelated = STANCES.index("unrelated")
-    body_of = {r.id: r for r in rows}
-    out = []
-    for r, p in zip(rows, probs, strict=True):
-        url = store_urls[r.id]
-        out.append(
-            (
-                url.rsplit("/", 1)[1],
-                int(p.argmax()) != unrelated,
-                r.rank,
-                coverage(terms, "\n" + body_of[r.id].text),
-            )
-        )
-    return out
-
-
-store_urls: dict[int, str] = {}
+    return [
+        (urls[r.id].rsplit("/", 1)[1], int(p.argmax()) != unrelated, r.rank,
+         coverage(terms, f"{r.title or ''}\n{r.text}"))
+        for r, p in zip(rows, probs, strict=True)
+    ]  # fmt: skip
 
 
 def select(features: dict[str, list], gold: set, claims: list[str]) -> tuple[float, float, float]:
@@ -225,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     models = {}
     features: dict[str, list] = {}
     with open_store(str(db), create=False) as store:
-        store_urls.update((i, a.url or "") for i, a in store.iter_articles())
+        urls = {i: a.url or "" for i, a in store.iter_articles()}
         for k in range(args.folds):
             fold_claims = {c for c in claims if fold_of(c, args.folds) == k}
             out = args.work / f"stance-fold{k}-of{args.folds}"
@@ -244,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"fold {k}: trained on {len(train_pairs)} pairs in {time.perf_counter() - t0:.0f}s")
             model = models[k] = open_model(out)
             for c in sorted(fold_claims):
-                features[c] = candidate_features(store, truth[c][0], model)
+                features[c] = candidate_features(store, truth[c][0], model, urls)
             if test_pairs:
                 probs = probability_matrix([(p.claim, data.bodies[p.body_id]) for p in test_pairs], model)
                 stance_gold += [p.stance for p in test_pairs]
