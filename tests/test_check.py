@@ -203,7 +203,12 @@ def test_single_source_relays_copies_and_discussion_are_unverified():
     a = _article("One", SUPPORT.format("Mayor Lee"), "Mayor Lee")
     relay = _article("Two", SUPPORT.format("One"), "One", "outlet")  # "One reported": the same source
     own = _article(None, "The bridge will close for repairs in May.")
-    assert _run((a, P_SUPPORT, None)).verdict == "unverified"
+    single = _run((a, P_SUPPORT, None))
+    assert single.verdict == "unverified"
+    assert (
+        single.summary
+        == "Unverified: supported by 1 independent source (named) in 1 outlet, on record: Mayor Lee."
+    )
     assert _run((own, P_SUPPORT, None), (own, P_SUPPORT, 1)).verdict == "unverified"  # a copy
     relayed = _run(
         (_article("One", "The bridge will close for repairs in May."), P_SUPPORT, None),

@@ -287,7 +287,9 @@ def _summary(verdict: str, sources: Sequence[_Source], articles: Sequence[Checke
     refute = [s for s in sources if s.side == "refutes"]
     parts = []
     if support:
-        parts.append("supported by " + _side_phrase(support))
+        on_record = sorted({s.label for s in support if s.on_record})
+        named = f", on record: {', '.join(on_record[:3])}" if on_record else ""
+        parts.append("supported by " + _side_phrase(support) + named)
     denial = next((s for s in refute if s.on_record), None)
     if denial is not None:
         parts.append(f"denied on record by {denial.label}")
