@@ -7,7 +7,7 @@ DEMO_DB := $(CURDIR)/build/demo.db
 DEMO_PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 
-.PHONY: golden install install-train install-large export-encoder export-minilm eval-large bench-large train-encoder-large demo stop test lint eval bench bench-scale bench-scale-5000 train-attributions train-encoder train-stance clean
+.PHONY: golden install install-train install-large export-encoder export-minilm eval-large bench-large train-encoder-large demo stop test lint eval bench bench-scale bench-scale-5000 train-attributions train-encoder train-stance clean eval-check bench-check
 
 $(BIN)/corroborate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -97,6 +97,12 @@ eval: install
 	$(BIN)/python scripts/eval_real_news.py --data $(SHARED)/data/fnc1 --mode encoder
 	$(BIN)/python scripts/eval_stance.py --data $(SHARED)/data/fnc1
 	$(BIN)/python scripts/eval_stories.py --data $(SHARED)/data/fnc1
+	@$(MAKE) --no-print-directory eval-check
+
+# Claim check (issue 19): Emergent claims over the FNC-1 train bodies, stance models trained in 5 folds by
+# claim (bodies ingested with --mode fast for speed; store and fold models cached in build/eval-check).
+eval-check: install
+	$(BIN)/python scripts/eval_check.py --emergent $(SHARED)/data/emergent --fnc $(SHARED)/data/fnc1 --mode fast
 
 eval-large: install-large
 	$(EVAL_ATT) --mode large
@@ -125,6 +131,11 @@ bench: install
 	$(BENCH_HOSTILE) --mode encoder
 	$(BIN)/python scripts/bench_load.py --data $(SHARED)/data/polnear/dev --json build/bench-load.json
 	@$(MAKE) --no-print-directory bench-scale
+	@$(MAKE) --no-print-directory bench-check
+
+# Claim check over 10,000 synthetic articles built from the FNC-1 bodies (store cached in build/bench-check).
+bench-check: install
+	$(BIN)/python scripts/bench_check.py --fnc $(SHARED)/data/fnc1 --emergent $(SHARED)/data/emergent --articles 10000
 
 # Ingest vs ingest --workers 2 vs Spark local[2], SQLite and PostgreSQL; table in docs/scale.md.
 bench-scale: install

@@ -243,3 +243,29 @@ def test_other_pages_fit_both_widths(tab: Watched, base: str, path: str) -> None
     expect(tab.page.locator("main h1")).to_be_visible()
     tab.no_sideways_scroll()
     tab.shot(path.strip("/"))
+
+
+def test_check_a_claim_from_a_story_and_from_the_form(tab: Watched, base: str, seeded: Seeded) -> None:
+    page = tab.page
+    page.goto(f"{base}/stories/{seeded.story_id}")
+    claim = page.locator("li.claim").first
+    claim.locator("summary").click()
+    claim_text = claim.locator(".claim-text").inner_text()
+    claim.locator("a.check-link").click()
+    expect(page).to_have_url(re.compile(r"/check\?claim="))
+    expect(page.locator("#claim")).to_have_value(claim_text)
+    expect(page.locator("#verdict")).to_be_visible()
+    expect(page.locator("#check-summary")).not_to_be_empty()
+    expect(page.locator("#check-counts")).to_contain_text("Independent sources")
+    articles = page.locator(".stance-group .checked-article")
+    expect(articles.first).to_be_visible()  # the story's own articles address its claim
+    expect(page.locator(".stance-group .excerpt mark.hl-mention").first).to_be_visible()
+    tab.no_sideways_scroll()
+    tab.shot("check")
+
+    page.locator('nav a[href="/check"]').click()
+    page.locator("#claim").fill("Volcano erupts beneath the Antarctic ice sheet")
+    page.locator(".check-form button").click()
+    expect(page.locator("#verdict")).to_have_text("unverified")
+    expect(page.locator("#check-result .empty")).to_have_text("No stored article addresses this claim.")
+    tab.no_sideways_scroll()

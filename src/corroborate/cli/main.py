@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from corroborate.app.runner import EXIT_OK, EXIT_USAGE
-from corroborate.cli import articles, batch, sources, stance, stories, web  # noqa: F401  (they register)
+from corroborate.cli import articles, batch, check, sources, stance, stories, web  # noqa: F401  (they register)
 from corroborate.cli.common import COMMANDS, LIBRARY_LOG_ENV, _setup_logging
 from corroborate.errors import UsageError
 

@@ -118,6 +118,29 @@ def get_story(
     )
 
 
+# --------------------------------------------------------------------------- claim check
+
+
+@router.get(
+    "/check",
+    summary="Check a claim against every stored article: stances, evidence, sources, verdict",
+    responses=_errors(400, 422),
+)
+def get_check(
+    request: Request,
+    claim: Annotated[str, Query(description="The claim to check (at most 1,000 characters).")],
+    since: Annotated[
+        date | None, Query(description="Only articles published on or after (ISO date).")
+    ] = None,
+    until: Annotated[
+        date | None, Query(description="Only articles published on or before (ISO date).")
+    ] = None,
+    limit: Limit = PAGE_SIZE,
+) -> dict:
+    """The JSON of ``corroborate check --format json`` (schema ``corroborate/schemas/check.json``)."""
+    return to_json(services.check(context_of(request).store, claim, since, until, limit))
+
+
 # --------------------------------------------------------------------------- articles
 
 

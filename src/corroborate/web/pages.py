@@ -93,6 +93,35 @@ def story_page(
     return render(request, "story.html", context, nav="stories")
 
 
+# --------------------------------------------------------------------------- claim check
+
+
+@router.get("/check")
+def check_page(
+    request: Request,
+    claim: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: PageLimit = ARTICLES_PER_PAGE,
+) -> Response:
+    from corroborate.web.check_view import check_context, form_date
+
+    since_date, until_date = (
+        form_date(since, "since"),
+        form_date(until, "until"),
+    )  # the form sends "" for none
+    result = None
+    if claim is not None and claim.strip():
+        result = to_json(services.check(context_of(request).store, claim, since_date, until_date, limit))
+    context = {
+        "claim": claim or "",
+        "since": since_date.isoformat() if since_date else "",
+        "until": until_date.isoformat() if until_date else "",
+        **check_context(result),
+    }
+    return render(request, "check.html", context, nav="check")
+
+
 # --------------------------------------------------------------------------- articles
 
 

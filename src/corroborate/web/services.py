@@ -64,6 +64,14 @@ def outlets(store: Store) -> list[Any]:
     return list(story_service.outlets(store))
 
 
+def check(store: Store, claim: str, since: date | None, until: date | None, limit: int) -> Any:
+    """The check of one claim (``app.check``); UsageError for an empty or overlong claim."""
+    from corroborate.app.check import CheckOptions
+    from corroborate.app.check import check as run_check
+
+    return run_check(store, claim, CheckOptions(since=since, until=until, limit=limit))
+
+
 def ingest(ctx: WebContext, article: Article) -> Any:
     """Analyse and store one article (one at a time: the NLP pipeline is not shared between threads)."""
     with ctx.ingest_lock:
