@@ -28,20 +28,19 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import json
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from corroborate.stories.copies import CopyIndex, CopyMatch, Fingerprint, fingerprint, without_furniture
-from corroborate.stories.text import content_terms, entities, idf, lead, phrase_key
-from corroborate.types import Article, parse_iso_date
+from corroborate.stories.copies import CopyIndex, CopyMatch
+from corroborate.stories.features import FEATURES_VERSION, StoryFeatures, story_features
+from corroborate.stories.text import idf
+from corroborate.types import Article
 
-FEATURES_VERSION = 1
-BODY_TERMS = 40
-ENTITY_TERMS = 30
+__all__ = ["FEATURES_VERSION", "Assignment", "StoryFeatures", "StoryIndex", "StoryParams", "group"]
+__all__ += ["story_features", "story_id_for", "term_vector", "threshold", "day_gap"]
+
 CENTROID_TERMS = 250
 INDEX_TERMS = 50
 QUERY_TERMS = 30
@@ -60,81 +59,13 @@ class StoryParams:
     w_lead: float = 2.0  # tuned on FNC-1 fold 0
     w_entity: float = 0.5  # tuned on FNC-1 fold 0
     w_body: float = 1.0  # the reference weight
+    w_place: float = 0.0
+    w_figure: float = 0.0
+    w_date: float = 0.0
+    w_embed: float = 0.0  # score = (1 - w_embed) * term cosine + w_embed * embedding cosine
 
 
 DEFAULT_PARAMS = StoryParams()
-
-
-def _top(counts: Counter[str], n: int) -> tuple[tuple[str, int], ...]:
-    ranked = sorted(counts.items(), key=lambda kv: (-(1.0 + math.log(kv[1])) * idf(kv[0]), kv[0]))
-    return tuple(sorted(ranked[:n]))
-
-
-# --------------------------------------------------------------------------- features
-
-
-@dataclass(frozen=True, slots=True)
-class StoryFeatures:
-    """What the story index keeps of an article (JSON-storable with :meth:`to_json`)."""
-
-    signature: tuple[int, ...]
-    shingles: int
-    credit: str | None
-    title_terms: tuple[str, ...]
-    lead_terms: tuple[str, ...]
-    entities: tuple[tuple[str, int], ...]
-    body_terms: tuple[tuple[str, int], ...]
-    published: date | None = None
-    version: int = FEATURES_VERSION
-
-    @property
-    def fingerprint(self) -> Fingerprint:
-        return Fingerprint(self.signature, self.shingles, self.credit)
-
-    def to_json(self) -> str:
-        d = {name: getattr(self, name) for name in _JSON_FIELDS}
-        d["published"] = self.published.isoformat() if self.published else None
-        return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
-
-    @classmethod
-    def from_json(cls, s: str) -> StoryFeatures:
-        d = json.loads(s)
-        pairs = {k: tuple((str(t), int(n)) for t, n in d.get(k, ())) for k in ("entities", "body_terms")}
-        return cls(
-            signature=tuple(int(v) for v in d["signature"]),
-            shingles=int(d["shingles"]),
-            credit=d.get("credit"),
-            title_terms=tuple(d.get("title_terms", ())),
-            lead_terms=tuple(d.get("lead_terms", ())),
-            published=parse_iso_date(d.get("published")),
-            version=int(d.get("version", FEATURES_VERSION)),
-            **pairs,
-        )
-
-
-_JSON_FIELDS = ("version", "published", "credit", "shingles", "signature", "title_terms", "lead_terms")
-_JSON_FIELDS += ("entities", "body_terms")
-
-
-def story_features(article: Article, entity_names: Iterable[str] | None = None) -> StoryFeatures:
-    """Features of ``article``. ``entity_names``: mentions from a better extractor, used instead of
-    the capitalised-phrase heuristic (one list item per mention)."""
-    text = without_furniture(article.text)
-    if entity_names is None:
-        ents = entities(text)
-    else:
-        ents = Counter(k for k in (phrase_key(n.split()) for n in entity_names) if k)
-    fp = fingerprint(text, furniture_removed=True)
-    return StoryFeatures(
-        signature=fp.signature,
-        shingles=fp.shingles,
-        credit=fp.credit,
-        title_terms=tuple(sorted(set(content_terms(article.title or "")))),
-        lead_terms=tuple(sorted(set(content_terms(lead(text))))),
-        entities=_top(ents, ENTITY_TERMS),
-        body_terms=_top(Counter(content_terms(text)), BODY_TERMS),
-        published=article.published,
-    )
 
 
 def term_vector(f: StoryFeatures, params: StoryParams = DEFAULT_PARAMS) -> dict[str, float]:
@@ -148,6 +79,10 @@ def term_vector(f: StoryFeatures, params: StoryParams = DEFAULT_PARAMS) -> dict[
         raw[t] = raw.get(t, 0.0) + params.w_entity * (1.0 + math.log(n))
     for t, n in f.body_terms:
         raw[t] = raw.get(t, 0.0) + params.w_body * (1.0 + math.log(n))
+    for group, weight in ((f.places, params.w_place), (f.figures, params.w_figure), (f.dates, params.w_date)):
+        if weight:
+            for t, n in group:
+                raw[t] = raw.get(t, 0.0) + weight * (1.0 + math.log(n))
     vec = {t: w * idf(t) for t, w in raw.items() if w > 0}
     norm = math.sqrt(sum(w * w for w in vec.values()))
     return {t: w / norm for t, w in sorted(vec.items())} if norm else {}
@@ -180,6 +115,7 @@ class _Story:
     size: int = 0
     indexed: set[str] = field(default_factory=set)  # the centroid terms in the inverted index
     archived: bool = False
+    emb: object = None  # numpy float32: the sum of the members' unit embeddings (copies excluded)
 
 
 def _unpost(tier: dict[str, dict[str, None]], term: str, story_id: str) -> None:
@@ -300,8 +236,20 @@ class StoryIndex:
         c = story.centroid
         return sum(w * c.get(t, 0.0) for t, w in vec.items()) / story.norm if story.norm else 0.0
 
+    def _score(self, vec: dict[str, float], emb, story: _Story) -> float:
+        """The term cosine, mixed with the embedding cosine when both sides have an embedding."""
+        score = self._cosine(vec, story)
+        w = self.params.w_embed
+        if w and emb is not None and story.emb is not None:
+            import numpy as np
+
+            n = float(np.linalg.norm(story.emb))
+            if n:
+                score = (1.0 - w) * score + w * float(emb @ story.emb) / n
+        return score
+
     def _decide(
-        self, key: str, f: StoryFeatures, vec: dict[str, float]
+        self, key: str, f: StoryFeatures, vec: dict[str, float], emb=None
     ) -> tuple[Assignment, CopyMatch | None]:
         """The assignment of a new article (and its copy match), without changing the index."""
         match = self._copies.match(f.fingerprint)
@@ -311,7 +259,7 @@ class StoryIndex:
         best_sid, best_score, best_any = None, -1.0, 0.0
         for sid in self._candidates(vec, f.published):
             story = self._stories[sid]
-            score = self._cosine(vec, story)
+            score = self._score(vec, emb, story)
             best_any = max(best_any, score)
             bar = threshold(day_gap(f.published, story.first, story.last), self.params)
             if score >= bar and score > best_score:
@@ -329,7 +277,13 @@ class StoryIndex:
     # ---------------------------------------------------------------- updating
 
     def _record(
-        self, key: str, f: StoryFeatures, vec: dict[str, float], a: Assignment, match: CopyMatch | None
+        self,
+        key: str,
+        f: StoryFeatures,
+        vec: dict[str, float],
+        a: Assignment,
+        match: CopyMatch | None,
+        emb=None,
     ) -> None:
         story = self._stories.get(a.story_id)
         if story is None:
@@ -344,6 +298,8 @@ class StoryIndex:
             self._set_archived(story, False)
         if match is None and vec:  # a copy adds no new evidence of what the story is about
             self._update_centroid(story, vec)
+        if match is None and emb is not None:
+            story.emb = emb.copy() if story.emb is None else story.emb + emb
         if f.published is not None and (self._newest is None or f.published > self._newest):
             self._newest = f.published
         if story.last is not None and not story.archived:
@@ -389,22 +345,34 @@ class StoryIndex:
         if known is not None:
             return known
         vec = term_vector(features, self.params)
-        a, match = self._decide(key, features, vec)
-        self._record(key, features, vec, a, match)
+        emb = self._embedding(features)
+        a, match = self._decide(key, features, vec, emb)
+        self._record(key, features, vec, a, match, emb)
         return a
+
+    def _embedding(self, f: StoryFeatures):
+        """The article's unit embedding (float32), or None when unused or absent."""
+        if not self.params.w_embed or not f.embedding:
+            return None
+        import numpy as np
+
+        e = f.embedding_vector().astype(np.float32)
+        n = float(np.linalg.norm(e))
+        return e / n if n else None
 
     def _replay(self, rows: Iterable[tuple[str, str, StoryFeatures]]) -> StoryIndex:
         for key, story_id, features in rows:
             if key in self._assigned:
                 continue
             vec = term_vector(features, self.params)
-            a, match = self._decide(key, features, vec)
+            emb = self._embedding(features)
+            a, match = self._decide(key, features, vec, emb)
             if a.story_id != story_id:
                 self.disagreements += 1
                 story = self._stories.get(story_id)
-                score = self._cosine(vec, story) if story is not None and match is None else a.score
+                score = self._score(vec, emb, story) if story is not None and match is None else a.score
                 a = replace(a, story_id=story_id, score=round(score, 4), new_story=story is None)
-            self._record(key, features, vec, a, match)
+            self._record(key, features, vec, a, match, emb)
         return self
 
     restore = _Restore()
