@@ -289,6 +289,8 @@ class CopyIndex:
             reason, _, _ = copy_reason(fp, self._prints[cand])
             if reason is not None:
                 orig = self._original[cand]
+                if orig not in self._prints:  # the original left the window: the copy stands in
+                    orig = cand
                 found.append((self._order[orig], self._order[cand], orig, reason))
         if not found:
             return None
@@ -307,6 +309,16 @@ class CopyIndex:
         found = self.match(fp)
         self.record(key, fp, found)
         return found
+
+    def forget(self, key: str) -> None:
+        """Drop ``key`` (the oldest articles leave a bounded window); unknown keys are ignored."""
+        fp = self._prints.pop(key, None)
+        if fp is None:
+            return
+        self._order.pop(key, None)
+        self._original.pop(key, None)
+        if fp.shingles:
+            self._lsh.remove(key)
 
     def record(self, key: str, fp: Fingerprint, found: CopyMatch | None) -> None:
         """Record ``key`` with the result of :meth:`match` already computed for it."""

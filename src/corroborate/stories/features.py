@@ -32,9 +32,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import logging
+
 from corroborate.stories.copies import Fingerprint, fingerprint, without_furniture
 from corroborate.stories.text import content_terms, entities, idf, lead, phrase_key
 from corroborate.types import Article, Fact, parse_iso_date
+
+log = logging.getLogger(__name__)
 
 FEATURES_VERSION = 2
 BODY_TERMS = 40
@@ -223,10 +227,14 @@ def features_for(articles: Sequence[Article], embed: bool = True, batch_size: in
     nlp = load_nlp()
     texts = [without_furniture(a.text) for a in articles]
     vectors = None
-    if embed:
+    if embed and articles:
+        from corroborate.errors import ModelUnavailable
         from corroborate.text.embed import embed as embed_texts
 
-        vectors = embed_texts([embedding_text(a) for a in articles])
+        try:
+            vectors = embed_texts([embedding_text(a) for a in articles])
+        except ModelUnavailable as exc:  # an install without the embedder groups on the other channels
+            log.warning("story features without embeddings: %s", exc)
     out = []
     disabled = [p for p in nlp.pipe_names if p != "ner"]
     for i, doc in enumerate(nlp.pipe(texts, batch_size=batch_size, disable=disabled)):
