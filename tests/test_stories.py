@@ -349,3 +349,33 @@ def test_undated_features_carry_places_figures_and_stated_years() -> None:
     assert any(k.startswith("#count:17") for k, _ in f.figures) or ("#6.4", 1) in f.figures
     assert len(f.embedding) == 384
     assert StoryFeatures.from_json(f.to_json()) == f
+
+
+def test_restore_from_saved_states_answers_like_one_long_run() -> None:
+    """What the store saves per article (changed stories, new keys) rebuilds the index at any cut."""
+    from corroborate.stories.features import features_for
+    from corroborate.stories.state import StoryState
+
+    items = _stream() + _quakes()
+    feats = dict(zip([k for k, _ in items], features_for([a for _, a in items]), strict=True))
+    one_run = StoryIndex()
+    full = {k: one_run.add(k, feats[k]) for k, _ in items}
+    for cut in range(len(items) + 1):
+        index, saved, terms = StoryIndex(), {}, []
+        for k, _ in items[:cut]:
+            index.add(k, feats[k])
+            changed, new_terms = index.states()
+            saved.update({s.id: StoryState.from_row(_Row(s.to_row())) for s in changed})
+            terms += new_terms
+        recent = [(k, full[k].story_id, feats[k], full[k].copy_of) for k, _ in items[:cut]]
+        restored = StoryIndex.from_states(saved.values(), terms, recent, added=cut)
+        assert len(restored) == cut and restored.story_count == len({full[k].story_id for k, _ in items[:cut]})
+        for k, _ in items[cut:]:
+            got = restored.add(k, feats[k])
+            assert (got.story_id, got.copy_of, got.new_story) == (full[k].story_id, full[k].copy_of, full[k].new_story)
+            assert got.score == pytest.approx(full[k].score, abs=1e-3)
+
+
+class _Row:
+    def __init__(self, d: dict) -> None:
+        self.__dict__.update(d)

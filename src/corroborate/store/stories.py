@@ -82,7 +82,7 @@ class StoryGrouper:
 
         with self.store.read() as conn:
             states = [StoryState.from_row(r) for r in conn.execute(select(story_index))]
-            terms = list(conn.execute(select(story_index_terms.c.id, story_index_terms.c.term)).tuples())
+            terms = [(r.id, r.term) for r in conn.execute(select(story_index_terms.c.id, story_index_terms.c.term))]
             recent = list(conn.execute(_member_query().order_by(story_articles.c.seq.desc()).limit(COPY_WINDOW)))
         recent.reverse()
         return StoryIndex.from_states(states, terms, self._recent_rows(recent), added=grouped)
@@ -95,7 +95,7 @@ class StoryGrouper:
         if missing:
             with self.store.read() as conn:
                 query = select(articles.c.id, articles.c.identity_key).where(articles.c.id.in_(missing))
-                keys.update(dict(conn.execute(query).tuples()))
+                keys.update({r.id: r.identity_key for r in conn.execute(query)})
         out = []
         for r in rows:
             self._key_to_id[r.identity_key] = r.id
