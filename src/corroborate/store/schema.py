@@ -163,6 +163,7 @@ story_index = Table(
     Column("size", Integer, nullable=False),
     Column("archived", Boolean, nullable=False),
     Column("terms", LargeBinary, nullable=False),
+    Column("posted", LargeBinary, nullable=False),
     Column("weights", LargeBinary, nullable=False),
     Column("embedding", LargeBinary, nullable=True),
     Column("embedding_norm", Float, nullable=False),

@@ -81,6 +81,7 @@ class StoryFeatures:
     figures: tuple[tuple[str, int], ...] = ()
     dates: tuple[tuple[str, int], ...] = ()
     embedding: bytes = b""  # int8 x EMBED_SCALE, or empty
+    lead_entities: tuple[str, ...] = ()
 
     @property
     def fingerprint(self) -> Fingerprint:
@@ -109,6 +110,7 @@ class StoryFeatures:
             shingles=int(d["shingles"]),
             credit=d.get("credit"),
             title_terms=tuple(d.get("title_terms", ())),
+            lead_entities=tuple(d.get("lead_entities", ())),
             lead_terms=tuple(d.get("lead_terms", ())),
             published=parse_iso_date(d.get("published")),
             version=int(d.get("version", 1)),
@@ -118,7 +120,16 @@ class StoryFeatures:
 
 
 _JSON_FIELDS = ("version", "published", "credit", "shingles", "signature", "title_terms", "lead_terms")
-_JSON_FIELDS += ("entities", "body_terms", "places", "figures", "dates")
+_JSON_FIELDS += ("entities", "body_terms", "places", "figures", "dates", "lead_entities")
+
+
+_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+
+
+def _name_key(text: str) -> str:
+    """The key of a tagger's entity mention: no leading article, no trailing possessive."""
+    return phrase_key(_POSSESSIVE_END.sub("", _DETERMINER.sub("", text.strip())).split())
 
 
 def _number_key(text: str) -> str | None:
@@ -159,17 +170,21 @@ def story_features(
     figures: Iterable[str] = (),
     facts: Iterable[Fact] | None = None,
     embedding: Sequence[float] | None = None,
+    lead_names: Iterable[str] | None = None,
 ) -> StoryFeatures:
     """Features of ``article``. ``entity_names``: mentions from a named-entity tagger (one item per
     mention), used instead of the capitalised-phrase heuristic; ``places`` and ``figures`` likewise
-    (figures: the texts of numeric mentions). ``facts``: the article's facts (default: extracted
-    here). ``embedding``: a unit sentence embedding of the lead."""
+    (figures: the texts of numeric mentions; ``lead_names``: the entity mentions in the lead).
+    ``facts``: the article's facts (default: extracted here). ``embedding``: a unit sentence
+    embedding of the lead."""
     text = without_furniture(article.text)
     if entity_names is None:
         ents = entities(text)
+        lead_keys = set(entities(lead(text)))
     else:
-        ents = Counter(k for k in (phrase_key(n.split()) for n in entity_names) if k)
-    place_keys = Counter(k for k in (phrase_key(n.split()) for n in places) if k)
+        ents = Counter(k for k in map(_name_key, entity_names) if k)
+        lead_keys = {k for k in map(_name_key, lead_names or ()) if k}
+    place_keys = Counter(k for k in map(_name_key, places) if k)
     if facts is None:
         from corroborate.facts.figures import extract_facts
 
@@ -196,20 +211,32 @@ def story_features(
         figures=_most(fig, FIGURE_TERMS),
         dates=_most(dates, DATE_TERMS),
         embedding=emb,
+        lead_entities=tuple(sorted(lead_keys)),
     )
 
 
-def doc_mentions(doc) -> tuple[list[str], list[str], list[str]]:
-    """``(entity names, places, figures)``: the mention texts of a spaCy doc's named entities."""
-    names, places, figures = [], [], []
+def doc_mentions(doc, lead_end: int = 0) -> tuple[list[str], list[str], list[str], list[str]]:
+    """``(entity names, places, figures, names in the lead)``: the mention texts of a spaCy doc's
+    named entities (the lead: the first ``lead_end`` characters)."""
+    names, places, figures, in_lead = [], [], [], []
     for ent in doc.ents:
         if ent.label_ in ENTITY_LABELS:
             names.append(ent.text)
+            if ent.start_char < lead_end:
+                in_lead.append(ent.text)
             if ent.label_ in PLACE_LABELS:
                 places.append(ent.text)
         elif ent.label_ in FIGURE_LABELS:
             figures.append(ent.text)
-    return names, places, figures
+    return names, places, figures, in_lead
+
+
+def _lead_end(text: str) -> int:
+    """Where the lead ends in ``text`` (its first sentences; see :func:`corroborate.stories.text.lead`)."""
+    first = lead(text)
+    tail = first.split()[-1] if first.split() else ""
+    at = text.find(tail, max(0, len(first) - len(tail) - 200)) if tail else -1
+    return at + len(tail) if at >= 0 else len(first)
 
 
 def embedding_text(article: Article) -> str:
@@ -238,9 +265,13 @@ def features_for(articles: Sequence[Article], embed: bool = True, batch_size: in
     out = []
     disabled = [p for p in nlp.pipe_names if p != "ner"]
     for i, doc in enumerate(nlp.pipe(texts, batch_size=batch_size, disable=disabled)):
-        names, places, figures = doc_mentions(doc)
+        names, places, figures, in_lead = doc_mentions(doc, _lead_end(texts[i]))
         a = articles[i]
         facts = extract_facts(texts[i], a.published)
         emb = vectors[i] if vectors is not None else None
-        out.append(story_features(a, names, places=places, figures=figures, facts=facts, embedding=emb))
+        out.append(
+            story_features(
+                a, names, places=places, figures=figures, facts=facts, embedding=emb, lead_names=in_lead
+            )
+        )
     return out

@@ -36,7 +36,7 @@ import numpy as np
 
 from corroborate.stories.copies import CopyIndex, CopyMatch
 from corroborate.stories.features import FEATURES_VERSION, StoryFeatures, story_features
-from corroborate.stories.state import StoryState
+from corroborate.stories.state import NO_IDS, StoryState
 from corroborate.stories.vectors import (
     DEFAULT_PARAMS,
     StoryParams,
@@ -152,7 +152,7 @@ class StoryIndex:
                 self._terms.append(t)
             ids.append(i)
             ws.append(w)
-        a = np.array(ids, dtype=np.int64)
+        a = np.array(ids, dtype=np.int32)
         order = np.argsort(a)
         return a[order], np.array(ws, dtype=np.float32)[order]
 
@@ -176,23 +176,24 @@ class StoryIndex:
         seqs, weights, skipped = [], [], []
         for j in top:
             t, w = int(ids[j]), float(ws[j])
-            for tier in tiers:
+            for tier in tiers:  # an entry whose story moved to the other tier is skipped below
                 posting = tier.get(t)
                 if not posting:
                     continue
                 if len(posting) > POSTING_CAP:
                     skipped.append((posting, w))
                     continue
-                seqs.append(np.frombuffer(posting, dtype=np.int32))
-                weights.append(np.full(len(posting), w, dtype=np.float32))
+                seqs.append(posting)
+                weights.append(w)
         if not seqs:
             for posting, w in skipped:
-                seqs.append(np.frombuffer(posting, dtype=np.int32))
-                weights.append(np.full(len(posting), w, dtype=np.float32))
+                seqs.append(posting)
+                weights.append(w)
         if not seqs:
             return []
-        found, inverse = np.unique(np.concatenate(seqs), return_inverse=True)
-        shared = np.bincount(inverse, weights=np.concatenate(weights))
+        every = np.frombuffer(b"".join(seqs), dtype=np.int32)
+        found, inverse = np.unique(every, return_inverse=True)
+        shared = np.bincount(inverse, weights=np.repeat(weights, [len(x) for x in seqs]))
         order = np.lexsort((found, -shared))  # most shared first, then the oldest story
         out: list[int] = []
         for k in order:
@@ -204,18 +205,32 @@ class StoryIndex:
                 break
         return out
 
-    def _score(self, ids: np.ndarray, ws: np.ndarray, emb: np.ndarray | None, story: StoryState) -> float:
-        """The weighted mean of the channel cosines and the embedding cosine (see StoryParams)."""
+    def _scores(
+        self, ids: np.ndarray, ws: np.ndarray, emb: np.ndarray | None, stories: Sequence[StoryState]
+    ) -> list[float]:
+        """The weighted mean of the channel cosines and the embedding cosine (see StoryParams) of the
+        article against each story, computed together."""
         p = self.params
-        _, ai, si = np.intersect1d(ids, story.ids, assume_unique=True, return_indices=True)
-        dots = np.bincount(ids[ai] & 3, weights=ws[ai] * story.weights[si], minlength=3)
-        cos = [float(d) / n if n else 0.0 for d, n in zip(dots[:3], story.norms, strict=True)]
-        score = p.w_words * cos[0] + p.w_entity * cos[1] + p.w_figure * cos[2]
-        total = p.w_words + p.w_entity + p.w_figure
-        if p.w_embed and emb is not None and story.emb is not None:
-            score += p.w_embed * story.embedding_cosine(emb)
-            total += p.w_embed
-        return score / total if total else 0.0
+        if not stories:
+            return []
+        every = np.concatenate([s.ids for s in stories])
+        owner = np.repeat(np.arange(len(stories)), [len(s.ids) for s in stories])
+        dots = np.zeros(3 * len(stories))
+        if len(ids) and len(every):
+            pos = np.minimum(np.searchsorted(ids, every), len(ids) - 1)
+            hit = ids[pos] == every
+            weights = np.concatenate([s.weights for s in stories])[hit] * ws[pos[hit]]
+            dots = np.bincount(owner[hit] * 3 + (every[hit] & 3), weights=weights, minlength=3 * len(stories))
+        out = []
+        for k, story in enumerate(stories):
+            cos = [float(d) / n if n else 0.0 for d, n in zip(dots[3 * k : 3 * k + 3], story.norms, strict=True)]
+            score = p.w_words * cos[0] + p.w_entity * cos[1] + p.w_figure * cos[2]
+            total = p.w_words + p.w_entity + p.w_figure
+            if p.w_embed and emb is not None and story.emb is not None:
+                score += p.w_embed * story.embedding_cosine(emb)
+                total += p.w_embed
+            out.append(score / total if total else 0.0)
+        return out
 
     def _decide(
         self, key: str, f: StoryFeatures, ids: np.ndarray, ws: np.ndarray, emb: np.ndarray | None
@@ -226,9 +241,8 @@ class StoryIndex:
             sid = self._window[match.original].story_id
             return Assignment(sid, match.original, round(match.jaccard, 4), False), match
         best, best_score, best_any = None, -1.0, 0.0
-        for seq in self._candidates(ids, ws, f.published):
-            story = self._stories[seq]
-            score = self._score(ids, ws, emb, story)
+        candidates = [self._stories[seq] for seq in self._candidates(ids, ws, f.published)]
+        for story, score in zip(candidates, self._scores(ids, ws, emb, candidates), strict=True):
             best_any = max(best_any, score)
             bar = threshold(day_gap(f.published, story.first, story.last), self.params)
             if score >= bar and score > best_score:
@@ -298,7 +312,7 @@ class StoryIndex:
 
     def _set_archived(self, story: StoryState, archived: bool) -> None:
         story.archived = archived
-        story.posted = np.zeros(0, dtype=np.int64)  # posted afresh in the other tier
+        story.posted = NO_IDS  # posted afresh in the other tier
         self._post(story)
 
     def _archive_old(self) -> None:
@@ -335,7 +349,7 @@ class StoryIndex:
                 self.disagreements += 1
                 seq = self._by_id.get(story_id)
                 if seq is not None and match is None:
-                    score = self._score(ids, ws, emb, self._stories[seq])
+                    score = self._scores(ids, ws, emb, [self._stories[seq]])[0]
                 else:
                     score = a.score
                 a = replace(a, story_id=story_id, score=round(score, 4), new_story=seq is None)
@@ -353,6 +367,22 @@ class StoryIndex:
         self._dirty.clear()
         start, self._new_terms = self._new_terms, len(self._terms)
         return changed, [(self._vocab[t], t) for t in self._terms[start:]]
+
+    def _post_all(self) -> None:
+        """Build both tiers of the inverted index from every story's ``posted`` keys at once."""
+        for archived, tier in ((False, self._postings), (True, self._archive)):
+            chosen = [s for s in self._stories if s.archived == archived and len(s.posted)]
+            if not chosen:
+                continue
+            terms = np.concatenate([s.posted for s in chosen])
+            seqs = np.repeat(np.array([s.seq for s in chosen], dtype=np.int32), [len(s.posted) for s in chosen])
+            order = np.argsort(terms, kind="stable")
+            terms, seqs = terms[order], seqs[order]
+            cuts = np.flatnonzero(np.diff(terms)) + 1
+            for t, part in zip(terms[np.r_[0, cuts]].tolist(), np.split(seqs, cuts), strict=True):
+                posting = array("i")
+                posting.frombytes(part.astype(np.int32).tobytes())
+                tier[t] = posting
 
     @classmethod
     def from_states(
@@ -381,13 +411,12 @@ class StoryIndex:
                 raise ValueError(f"story index states are not contiguous at seq {story.seq}")
             index._stories.append(story)
             index._by_id[story.id] = story.seq
-            story.posted = np.zeros(0, dtype=np.int64)
-            index._post(story)
             if story.last is not None:
                 if index._newest is None or story.last > index._newest:
                     index._newest = story.last
                 if not story.archived:
                     index._by_last.append((story.last, story.seq))
+        index._post_all()
         heapq.heapify(index._by_last)
         for key, story_id, features, copy_of in recent:
             match = CopyMatch(copy_of, 1.0, 1.0, "restored") if copy_of else None

@@ -4,6 +4,7 @@
   and the sums of its members' weights for them (float32), pruned to a fixed number of keys.
 * ``emb``/``emb_norm``: the sum of the members' unit embeddings as an int8 direction (x127) and the
   sum's length, so a story costs 384 bytes of embedding whatever its size.
+* ``posted``: the keys it is listed under in the inverted index (its heaviest keys, as they were).
 * dates, size, archive tier.
 
 :meth:`StoryState.to_row` / :meth:`StoryState.from_row` are the stored form (``story_index`` table,
@@ -18,7 +19,7 @@ from datetime import date
 import numpy as np
 
 EMBED_SCALE = 127.0
-_NO_IDS = np.zeros(0, dtype=np.int64)
+NO_IDS = np.zeros(0, dtype=np.int32)
 
 
 def _norms(ids: np.ndarray, weights: np.ndarray) -> tuple[float, float, float]:
@@ -34,12 +35,12 @@ class StoryState:
     last: date | None = None
     size: int = 0
     archived: bool = False
-    ids: np.ndarray = field(default_factory=lambda: _NO_IDS)
+    ids: np.ndarray = field(default_factory=lambda: NO_IDS)
     weights: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     norms: tuple[float, float, float] = (0.0, 0.0, 0.0)
     emb: np.ndarray | None = None  # int8 direction of the embedding sum
     emb_norm: float = 0.0
-    posted: np.ndarray = field(default_factory=lambda: _NO_IDS)  # key ids it is posted under
+    posted: np.ndarray = field(default_factory=lambda: NO_IDS)  # key ids it is posted under
 
     @classmethod
     def empty(cls, story_id: str, seq: int) -> StoryState:
@@ -89,6 +90,7 @@ class StoryState:
             "size": self.size,
             "archived": self.archived,
             "terms": self.ids.astype("<i4").tobytes(),
+            "posted": self.posted.astype("<i4").tobytes(),
             "weights": self.weights.astype("<f4").tobytes(),
             "embedding": None if self.emb is None else self.emb.tobytes(),
             "embedding_norm": self.emb_norm,
@@ -96,7 +98,7 @@ class StoryState:
 
     @classmethod
     def from_row(cls, row) -> StoryState:
-        ids = np.frombuffer(row.terms, dtype="<i4").astype(np.int64)
+        ids = np.frombuffer(row.terms, dtype="<i4").astype(np.int32)
         weights = np.frombuffer(row.weights, dtype="<f4").astype(np.float32)
         emb = None if row.embedding is None else np.frombuffer(row.embedding, dtype=np.int8).copy()
         return cls(
@@ -111,4 +113,5 @@ class StoryState:
             norms=_norms(ids, weights),
             emb=emb,
             emb_norm=float(row.embedding_norm or 0.0),
+            posted=np.frombuffer(row.posted, dtype="<i4").astype(np.int32),
         )

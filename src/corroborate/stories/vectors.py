@@ -38,6 +38,7 @@ class StoryParams:
     w_entity: float = 0.3  # channel weights: tuned with join_threshold
     w_figure: float = 0.15
     w_embed: float = 0.8
+    w_lead_entity: float = 1.0  # an entity named in the lead: extra weight inside the entity channel
 
 
 DEFAULT_PARAMS = StoryParams()
@@ -74,6 +75,8 @@ def term_vector(f: StoryFeatures, params: StoryParams = DEFAULT_PARAMS) -> dict[
             ents[t] = ents.get(t, 0.0) + 1.0 + math.log(n)
         for t, n in f.places:
             ents[t] = ents.get(t, 0.0) + params.w_place * (1.0 + math.log(n))
+        for t in f.lead_entities:
+            ents[t] = ents.get(t, 0.0) + params.w_lead_entity
         out.update(_unit({"e:" + t: w * idf(t) for t, w in ents.items()}))
     if params.w_figure:
         nums = {t: 1.0 + math.log(n) for t, n in f.figures}

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("size", sa.Integer, nullable=False),
         sa.Column("archived", sa.Boolean, nullable=False),
         sa.Column("terms", sa.LargeBinary, nullable=False),
+        sa.Column("posted", sa.LargeBinary, nullable=False),
         sa.Column("weights", sa.LargeBinary, nullable=False),
         sa.Column("embedding", sa.LargeBinary, nullable=True),
         sa.Column("embedding_norm", sa.Float, nullable=False),
