@@ -13,6 +13,7 @@ migration 0004): the arrays as little-endian bytes.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -78,7 +79,7 @@ class StoryState:
 
     def embedding_cosine(self, e: np.ndarray) -> float:
         d = self.emb.astype(np.float32)
-        n = float(np.linalg.norm(d))
+        n = math.sqrt(float(d @ d))
         return float(e @ d) / n if n else 0.0
 
     def to_row(self) -> dict:
