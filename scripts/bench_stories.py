@@ -204,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.data / "train_bodies.csv").exists():
         print(f"no FNC-1 data under {args.data}", file=sys.stderr)
         return 2
-    checkpoints = sorted({int(c) for c in args.checkpoints.split(",") if int(c) <= args.articles} | {args.articles})
+    checkpoints = sorted(
+        {int(c) for c in args.checkpoints.split(",") if int(c) <= args.articles} | {args.articles}
+    )
     dist = distributions(args.data)
     synth = Synthetic(dist, args.articles, args.seed)
     index = StoryIndex()

@@ -83,10 +83,14 @@ def features(records: list[tuple[str, Article]], embed: bool = True, cache: Path
             found = {r["url"]: StoryFeatures.from_json(r["features"]) for r in rows}
             if all(u in found for u, _ in records):
                 return found
-    feats = dict(zip([u for u, _ in records], features_for([a for _, a in records], embed=embed), strict=True))
+    feats = dict(
+        zip([u for u, _ in records], features_for([a for _, a in records], embed=embed), strict=True)
+    )
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        lines = (json.dumps({"url": u, "version": f.version, "features": f.to_json()}) for u, f in feats.items())
+        lines = (
+            json.dumps({"url": u, "version": f.version, "features": f.to_json()}) for u, f in feats.items()
+        )
         cache.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return feats
 

@@ -369,10 +369,16 @@ def test_restore_from_saved_states_answers_like_one_long_run() -> None:
             terms += new_terms
         recent = [(k, full[k].story_id, feats[k], full[k].copy_of) for k, _ in items[:cut]]
         restored = StoryIndex.from_states(saved.values(), terms, recent, added=cut)
-        assert len(restored) == cut and restored.story_count == len({full[k].story_id for k, _ in items[:cut]})
+        assert len(restored) == cut and restored.story_count == len(
+            {full[k].story_id for k, _ in items[:cut]}
+        )
         for k, _ in items[cut:]:
             got = restored.add(k, feats[k])
-            assert (got.story_id, got.copy_of, got.new_story) == (full[k].story_id, full[k].copy_of, full[k].new_story)
+            assert (got.story_id, got.copy_of, got.new_story) == (
+                full[k].story_id,
+                full[k].copy_of,
+                full[k].new_story,
+            )
             assert got.score == pytest.approx(full[k].score, abs=1e-3)
 
 

@@ -13,7 +13,13 @@ from corroborate.store.schema import story_index, story_index_meta
 from corroborate.store.stories import StoryGrouper, group_pending, story_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stories"
-NAMES = ["quake_hualien.txt", "quake_chiayi.txt", "unrelated.txt", "quake_hualien_followup.txt", "followup.txt"]
+NAMES = [
+    "quake_hualien.txt",
+    "quake_chiayi.txt",
+    "unrelated.txt",
+    "quake_hualien_followup.txt",
+    "followup.txt",
+]
 
 
 def _save_all(store, names: list[str]) -> list[int]:

@@ -82,8 +82,12 @@ class StoryGrouper:
 
         with self.store.read() as conn:
             states = [StoryState.from_row(r) for r in conn.execute(select(story_index))]
-            terms = [(r.id, r.term) for r in conn.execute(select(story_index_terms.c.id, story_index_terms.c.term))]
-            recent = list(conn.execute(_member_query().order_by(story_articles.c.seq.desc()).limit(COPY_WINDOW)))
+            terms = [
+                (r.id, r.term) for r in conn.execute(select(story_index_terms.c.id, story_index_terms.c.term))
+            ]
+            recent = list(
+                conn.execute(_member_query().order_by(story_articles.c.seq.desc()).limit(COPY_WINDOW))
+            )
         recent.reverse()
         return StoryIndex.from_states(states, terms, self._recent_rows(recent), added=grouped)
 
@@ -140,11 +144,20 @@ class StoryGrouper:
         """Group the articles ``ids`` (default: every article without a story), in grouping order."""
         from corroborate.stories.features import features_for
 
+        from corroborate.stories.index import StoryFeatures
+
         wanted = pending_ids(self.store) if ids is None else _grouping_order(self.store, ids)
         done: list[Membership] = []
         for chunk in chunks(wanted, FEATURE_BATCH):
             found = list(_articles(self.store, chunk))
-            feats = features_for([article for _, _, article in found])
+            with (
+                self.store.read() as conn
+            ):  # features computed elsewhere (a Spark batch) are used as they are
+                query = select(story_features_table).where(story_features_table.c.article_id.in_(list(chunk)))
+                known = {r.article_id: StoryFeatures.from_json(r.features) for r in conn.execute(query)}
+            missing = [article for article_id, _, article in found if article_id not in known]
+            computed = iter(features_for(missing))
+            feats = [known[i] if i in known else next(computed) for i, _, _ in found]
             done.extend(self._assign(found, feats))
         return done
 
@@ -202,13 +215,29 @@ class StoryGrouper:
             self._save_state(conn)
 
 
+def save_story_features(store: Database, article_id: int, features: str) -> None:
+    """Keep an article's story features (JSON) computed elsewhere, for grouping to use as they are."""
+    with store.write() as conn:
+        existing = select(story_features_table.c.article_id).where(
+            story_features_table.c.article_id == article_id
+        )
+        if conn.scalar(existing) is None:
+            conn.execute(insert(story_features_table).values(article_id=article_id, features=features))
+
+
 def _state_version() -> str:
     """The saved index state is used only by an index of the same format and parameters."""
     from corroborate.stories.index import DEFAULT_PARAMS, FEATURES_VERSION
 
     from corroborate.stories import index
 
-    shape = (index.CENTROID_TERMS, index.INDEX_TERMS, index.QUERY_TERMS, index.MAX_CANDIDATES, index.POSTING_CAP)
+    shape = (
+        index.CENTROID_TERMS,
+        index.INDEX_TERMS,
+        index.QUERY_TERMS,
+        index.MAX_CANDIDATES,
+        index.POSTING_CAP,
+    )
     params = hashlib.sha1(repr((DEFAULT_PARAMS, shape)).encode("utf-8")).hexdigest()[:12]
     return f"state1-features{FEATURES_VERSION}-{params}"
 

@@ -271,7 +271,9 @@ class _Bands:
         self._tables: list[dict[int, str | list[str]]] = [{} for _ in range(self._bands)]
 
     def _hashes(self, signature: Sequence[int]) -> list[int]:
-        sig = np.asarray(signature, dtype=np.uint32)[: self._bands * self._rows].reshape(self._bands, self._rows)
+        sig = np.asarray(signature, dtype=np.uint32)[: self._bands * self._rows].reshape(
+            self._bands, self._rows
+        )
         return [hash(row.tobytes()) for row in sig]
 
     def insert(self, key: str, signature: Sequence[int]) -> None:

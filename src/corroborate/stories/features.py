@@ -245,7 +245,9 @@ def embedding_text(article: Article) -> str:
     return f"{article.title}. {body}" if article.title else body
 
 
-def features_for(articles: Sequence[Article], embed: bool = True, batch_size: int = 32) -> list[StoryFeatures]:
+def features_for(
+    articles: Sequence[Article], embed: bool = True, batch_size: int = 32
+) -> list[StoryFeatures]:
     """Features of many articles as ingest computes them: spaCy entities (NER only, batched), facts
     (normalised against each article's publication date) and, with ``embed``, the lead's embedding."""
     from corroborate.facts.figures import extract_facts

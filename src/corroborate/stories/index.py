@@ -223,7 +223,9 @@ class StoryIndex:
             dots = np.bincount(owner[hit] * 3 + (every[hit] & 3), weights=weights, minlength=3 * len(stories))
         out = []
         for k, story in enumerate(stories):
-            cos = [float(d) / n if n else 0.0 for d, n in zip(dots[3 * k : 3 * k + 3], story.norms, strict=True)]
+            cos = [
+                float(d) / n if n else 0.0 for d, n in zip(dots[3 * k : 3 * k + 3], story.norms, strict=True)
+            ]
             score = p.w_words * cos[0] + p.w_entity * cos[1] + p.w_figure * cos[2]
             total = p.w_words + p.w_entity + p.w_figure
             if p.w_embed and emb is not None and story.emb is not None:
@@ -375,7 +377,9 @@ class StoryIndex:
             if not chosen:
                 continue
             terms = np.concatenate([s.posted for s in chosen])
-            seqs = np.repeat(np.array([s.seq for s in chosen], dtype=np.int32), [len(s.posted) for s in chosen])
+            seqs = np.repeat(
+                np.array([s.seq for s in chosen], dtype=np.int32), [len(s.posted) for s in chosen]
+            )
             order = np.argsort(terms, kind="stable")
             terms, seqs = terms[order], seqs[order]
             cuts = np.flatnonzero(np.diff(terms)) + 1

@@ -17,6 +17,7 @@ from datetime import date
 from corroborate.stories.features import StoryFeatures
 from corroborate.stories.text import idf
 
+
 @dataclass(frozen=True, slots=True)
 class StoryParams:
     """Weights and thresholds of the index (features do not depend on them).
