@@ -17,6 +17,7 @@ from corroborate.corroboration.model import StoryMember
 from corroborate.corroboration.relay import relay_edges
 from corroborate.store import stories as store_stories
 from corroborate.store.articles import Store
+from corroborate.store.rows import chunks
 from corroborate.types import ANONYMOUS_KINDS, as_objects
 
 log = logging.getLogger(__name__)
@@ -126,18 +127,18 @@ def group_pending(store: Store) -> list[store_stories.Membership]:
 def outlets(store: Store) -> list[OutletStats]:
     """Per outlet: articles, attributions, anonymous ones, whom it relays and who relays it."""
     kinds = store_stories.attribution_counts(store)
-    article_counts: dict[str, int] = {}
+    article_counts = store_stories.outlet_article_counts(store)
     relays: dict[str, dict[str, int]] = {}
     relayed_by: dict[str, dict[str, int]] = {}
-    for article_id, analysis in store.iter_analyses():
-        outlet = analysis.article.outlet
-        if outlet:
-            article_counts[outlet] = article_counts.get(outlet, 0) + 1
-        for edge in relay_edges([StoryMember(article_id, analysis, None)]):
-            relays.setdefault(edge.from_outlet, {}).setdefault(edge.to_outlet, 0)
-            relays[edge.from_outlet][edge.to_outlet] += 1
-            relayed_by.setdefault(edge.to_outlet, {}).setdefault(edge.from_outlet, 0)
-            relayed_by[edge.to_outlet][edge.from_outlet] += 1
+    relaying = store_stories.relaying_article_ids(store)  # counts are aggregate queries; only these are read
+    for chunk in chunks(relaying):
+        for article_id, analysis in store.load_many(chunk):
+            edges = relay_edges([StoryMember(article_id, analysis, None)])
+            for edge in edges:
+                relays.setdefault(edge.from_outlet, {}).setdefault(edge.to_outlet, 0)
+                relays[edge.from_outlet][edge.to_outlet] += 1
+                relayed_by.setdefault(edge.to_outlet, {}).setdefault(edge.from_outlet, 0)
+                relayed_by[edge.to_outlet][edge.from_outlet] += 1
     names = sorted(set(article_counts) | set(relayed_by))
     stats = []
     for name in names:

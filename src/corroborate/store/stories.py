@@ -446,3 +446,27 @@ def attribution_counts(store: Database) -> dict[str | None, dict[str, int]]:
         for outlet, kind, n in conn.execute(query):
             counts.setdefault(outlet, {})[kind] = n
     return counts
+
+
+def outlet_article_counts(store: Database) -> dict[str, int]:
+    """Per outlet, its number of stored articles (one aggregate query)."""
+    query = (
+        select(articles.c.outlet, func.count())
+        .where(articles.c.outlet.is_not(None), articles.c.outlet != "")
+        .group_by(articles.c.outlet)
+    )
+    with store.read() as conn:
+        return {outlet: n for outlet, n in conn.execute(query)}
+
+
+def relaying_article_ids(store: Database) -> list[int]:
+    """Ids of the articles that can relay another outlet: an attribution whose source is an outlet
+    or that names a channel ("told the Post"). Only these need their analysis read for relays."""
+    query = (
+        select(attributions.c.article_id)
+        .where((attributions.c.source_kind == "outlet") | attributions.c.channel_start.is_not(None))
+        .distinct()
+        .order_by(attributions.c.article_id)
+    )
+    with store.read() as conn:
+        return list(conn.scalars(query))
