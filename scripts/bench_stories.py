@@ -96,7 +96,7 @@ class Synthetic:
                 for _ in range(int(self.sizes[e])):
                     pending.setdefault(day + self.random.randrange(4), []).append((e, event))
             todays = pending.pop(day, [])
-            for e, event in todays:
+            for _, event in todays:
                 yield f"a{k}", self._article(event, start + timedelta(days=day))
                 k += 1
 

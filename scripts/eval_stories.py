@@ -113,14 +113,18 @@ def featurise(bodies: dict[str, str], cache: Path | None = None) -> dict:
 
     if cache is not None and cache.exists():
         rows = [json.loads(line) for line in cache.read_text(encoding="utf-8").splitlines()]
-        found = {r["key"]: StoryFeatures.from_json(r["features"]) for r in rows if r["version"] == FEATURES_VERSION}
+        found = {
+            r["key"]: StoryFeatures.from_json(r["features"]) for r in rows if r["version"] == FEATURES_VERSION
+        }
         if all(b in found for b in bodies):
             return {b: found[b] for b in bodies}
     keys = list(bodies)
     feats = dict(zip(keys, features_for([Article(text=bodies[b]) for b in keys]), strict=True))
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        lines = (json.dumps({"key": b, "version": f.version, "features": f.to_json()}) for b, f in feats.items())
+        lines = (
+            json.dumps({"key": b, "version": f.version, "features": f.to_json()}) for b, f in feats.items()
+        )
         cache.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return feats
 
@@ -162,7 +166,10 @@ def tune(data: Path, grid: dict[str, list[float]], fold: str = "0") -> list[tupl
         params = replace(DEFAULT_PARAMS, **dict(zip(names, values, strict=True)))
         s = evaluate(data, fold, params, features)
         results.append((s.f1, params))
-        print(f"{s.f1:.4f} P {s.precision:.3f} R {s.recall:.3f} {dict(zip(names, values, strict=True))}", flush=True)
+        print(
+            f"{s.f1:.4f} P {s.precision:.3f} R {s.recall:.3f} {dict(zip(names, values, strict=True))}",
+            flush=True,
+        )
     return sorted(results, key=lambda x: -x[0])
 
 

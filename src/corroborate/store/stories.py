@@ -143,7 +143,6 @@ class StoryGrouper:
     def assign(self, ids: Sequence[int] | None = None) -> list[Membership]:
         """Group the articles ``ids`` (default: every article without a story), in grouping order."""
         from corroborate.stories.features import features_for
-
         from corroborate.stories.index import StoryFeatures
 
         wanted = pending_ids(self.store) if ids is None else _grouping_order(self.store, ids)
@@ -227,9 +226,8 @@ def save_story_features(store: Database, article_id: int, features: str) -> None
 
 def _state_version() -> str:
     """The saved index state is used only by an index of the same format and parameters."""
-    from corroborate.stories.index import DEFAULT_PARAMS, FEATURES_VERSION
-
     from corroborate.stories import index
+    from corroborate.stories.index import DEFAULT_PARAMS, FEATURES_VERSION
 
     shape = (
         index.CENTROID_TERMS,

@@ -25,14 +25,13 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-
-import logging
 
 from corroborate.stories.copies import Fingerprint, fingerprint, without_furniture
 from corroborate.stories.text import content_terms, entities, idf, lead, phrase_key
@@ -48,7 +47,9 @@ FIGURE_TERMS = 15
 DATE_TERMS = 10
 EMBED_SCALE = 127.0
 
-ENTITY_LABELS = frozenset("PERSON ORG NORP GPE LOC FAC EVENT PRODUCT WORK_OF_ART LAW".split())
+ENTITY_LABELS = frozenset(
+    ["PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"]
+)
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 FIGURE_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
