@@ -158,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--store", action="store_true", help="through `ingest` into one SQLite store")
     ap.add_argument("--mode", default="fast", help="attribution mode for --store (grouping ignores it)")
     ap.add_argument("--no-embed", action="store_true", help="without the sentence-embedding signal")
+    ap.add_argument(
+        "--orders", type=int, default=1, help="also the mean over file order and N-1 seeded shuffles"
+    )
     ap.add_argument("--tune", metavar="JSON", help='grid on the odd topics: {"join_threshold": [0.3, 0.4]}')
     args = ap.parse_args(argv)
     if not (args.data / "articles.jsonl").exists():
@@ -175,6 +178,19 @@ def main(argv: list[str] | None = None) -> int:
         predicted = predict_index(records, features(records, embed=not args.no_embed))
     name = f"{args.split} topics" + (" (store)" if args.store else "")
     print(score_line(name, gold, predicted, time.perf_counter() - start))
+    if args.orders > 1 and not args.store:
+        import random
+
+        feats = features(records, embed=not args.no_embed)
+        scores = []
+        for seed in range(1, args.orders):
+            order = random.Random(seed).sample(records, len(records))
+            scores.append(pairwise(gold, predict_index(order, feats))[2])
+        every = [pairwise(gold, predicted)[2], *scores]
+        print(
+            f"ECB+ {name}: F1 over {len(every)} orders mean {100 * sum(every) / len(every):.1f} "
+            f"(file order, then shuffles 1..{args.orders - 1}: {' '.join(f'{100 * f:.1f}' for f in every)})"
+        )
     return 0
 
 

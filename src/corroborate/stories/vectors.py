@@ -36,10 +36,10 @@ class StoryParams:
     w_place: float = 1.0  # a place's extra weight inside the entity channel
     w_date: float = 1.0  # a date's weight inside the figures channel (a figure's is 1)
     w_words: float = 1.0
-    w_entity: float = 0.45  # channel weights: tuned with join_threshold
+    w_entity: float = 0.3  # channel weights: tuned with join_threshold
     w_figure: float = 0.3
     w_embed: float = 0.8
-    w_lead_entity: float = 5.0  # an entity named in the lead: extra weight inside the entity channel (tuned)
+    w_lead_entity: float = 0.0  # an entity named in the lead: extra weight in the entity channel (3, 5 lost)
 
 
 DEFAULT_PARAMS = StoryParams()
