@@ -135,6 +135,24 @@ def predict(keys: list[str], features: dict, params: StoryParams = DEFAULT_PARAM
     return {k: index.add(k, features[k]).story_id for k in sorted(keys, key=_id_order)}
 
 
+def shuffled_f1(data: Path, fold: str, orders: int, features: dict | None = None) -> list[float]:
+    """F1 of the fold grouped in ``orders - 1`` seeded shuffles of Body ID order (order sensitivity)."""
+    import random
+
+    bodies, gold = load_fnc(data)
+    labels = {g: fold_of(g, gold) for g in set(gold.values())}
+    keys = [b for b in bodies if fold == "all" or labels[gold[b]] == int(fold)]
+    feats = features or featurise({b: bodies[b] for b in keys})
+    out = []
+    for seed in range(1, orders):
+        index = StoryIndex()
+        order = random.Random(seed).sample(sorted(keys, key=_id_order), len(keys))
+        out.append(
+            pairwise({b: gold[b] for b in keys}, {b: index.add(b, feats[b]).story_id for b in order})[2]
+        )
+    return out
+
+
 def evaluate(
     data: Path, fold: str = "1", params: StoryParams = DEFAULT_PARAMS, features: dict | None = None
 ) -> Scores:
@@ -245,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--fold", choices=("0", "1", "all"), default="1", help="1 = the held-out half (default)")
     ap.add_argument("--tune", metavar="JSON", help='grid on fold 0, e.g. {"join_threshold": [0.3, 0.35]}')
+    ap.add_argument("--orders", type=int, default=1, help="also the mean over Body ID order and N-1 shuffles")
     ap.add_argument("--copies", type=int, metavar="N", default=None, help="copy report with N examples")
     ap.add_argument("--bench", type=int, metavar="N", default=None, help="speed on N synthetic articles")
     args = ap.parse_args(argv)
@@ -263,6 +282,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     scores = evaluate(args.data, args.fold)
     print(f"FNC-1 stories, fold {args.fold}: {scores.line()}")
+    if args.orders > 1:
+        every = [scores.f1, *shuffled_f1(args.data, args.fold, args.orders)]
+        print(
+            f"FNC-1 stories, fold {args.fold}: F1 over {len(every)} orders mean {100 * sum(every) / len(every):.1f} "
+            f"(Body ID order, then shuffles 1..{args.orders - 1}: {' '.join(f'{100 * f:.1f}' for f in every)})"
+        )
     return 0
 
 
