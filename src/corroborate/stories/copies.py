@@ -270,14 +270,21 @@ class _Bands:
         self._bands, self._rows = lsh.b, lsh.r
         self._tables: list[dict[int, str | list[str]]] = [{} for _ in range(self._bands)]
 
-    def _hashes(self, signature: Sequence[int]) -> list[int]:
-        sig = np.asarray(signature, dtype=np.uint32)[: self._bands * self._rows].reshape(
-            self._bands, self._rows
-        )
-        return [hash(row.tobytes()) for row in sig]
+    def band_hashes(self, signatures) -> np.ndarray:
+        """One 64-bit hash per band of each signature (rows: signatures), computed together."""
+        sig = np.asarray(signatures, dtype=np.uint64)[..., : self._bands * self._rows]
+        sig = sig.reshape(*sig.shape[:-1], self._bands, self._rows)
+        h = np.zeros(sig.shape[:-1], dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for r in range(self._rows):
+                h = h * np.uint64(0x9E3779B97F4A7C15) + sig[..., r] + np.uint64(r + 1)
+        return h
 
-    def insert(self, key: str, signature: Sequence[int]) -> None:
-        for table, h in zip(self._tables, self._hashes(signature), strict=True):
+    def _hashes(self, signature: Sequence[int]) -> list[int]:
+        return self.band_hashes(signature).tolist()
+
+    def insert_hashed(self, key: str, hashes: list[int]) -> None:
+        for table, h in zip(self._tables, hashes, strict=True):
             found = table.get(h)
             if found is None:
                 table[h] = key
@@ -285,6 +292,9 @@ class _Bands:
                 found.append(key)
             else:
                 table[h] = [found, key]
+
+    def insert(self, key: str, signature: Sequence[int]) -> None:
+        self.insert_hashed(key, self._hashes(signature))
 
     def query(self, signature: Sequence[int]) -> set[str]:
         out: set[str] = set()
@@ -368,6 +378,22 @@ class CopyIndex:
         self._original.pop(key, None)
         if fp.shingles:
             self._lsh.remove(key, fp.signature)
+
+    def record_many(self, items: Sequence[tuple[str, Fingerprint, str | None]]) -> None:
+        """Record many ``(key, fingerprint, original or None)`` at once (a restore): the band hashes
+        of all the signatures are computed together."""
+        fresh = [(k, fp, o) for k, fp, o in items if k not in self._prints]
+        hashed = [i for i, (_, fp, _) in enumerate(fresh) if fp.shingles and len(fp.signature) == NUM_PERM]
+        hashes = self._lsh.band_hashes([fresh[i][1].signature for i in hashed]).tolist() if hashed else []
+        by_item = dict(zip(hashed, hashes, strict=True))
+        for i, (key, fp, original) in enumerate(fresh):
+            self._prints[key] = fp
+            self._order[key] = len(self._order)
+            self._original[key] = original or key
+            if i in by_item:
+                self._lsh.insert_hashed(key, by_item[i])
+            elif fp.shingles:
+                self._lsh.insert(key, fp.signature)
 
     def record(self, key: str, fp: Fingerprint, found: CopyMatch | None) -> None:
         """Record ``key`` with the result of :meth:`match` already computed for it."""

@@ -422,10 +422,10 @@ class StoryIndex:
                     index._by_last.append((story.last, story.seq))
         index._post_all()
         heapq.heapify(index._by_last)
-        for key, story_id, features, copy_of in recent:
-            match = CopyMatch(copy_of, 1.0, 1.0, "restored") if copy_of else None
-            a = Assignment(story_id, copy_of, 0.0, False)
-            index._remember(key, features, a, match)
+        recent = list(recent)[-COPY_WINDOW:]
+        index._copies.record_many([(key, f.fingerprint, copy_of) for key, _, f, copy_of in recent])
+        for key, story_id, _, copy_of in recent:
+            index._window[key] = Assignment(story_id, copy_of, 0.0, False)
         index.added = added
         return index
 
