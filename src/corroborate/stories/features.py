@@ -254,6 +254,8 @@ def features_for(
     from corroborate.facts.figures import extract_facts
     from corroborate.text.nlp import load_nlp
 
+    if not articles:
+        return []
     nlp = load_nlp()
     texts = [without_furniture(a.text) for a in articles]
     vectors = None
