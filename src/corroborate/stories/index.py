@@ -56,6 +56,7 @@ QUERY_TERMS = 30
 MAX_CANDIDATES = 10
 POSTING_CAP = 2000
 COPY_WINDOW = 50_000  # copies are looked for among this many latest articles
+COMPACT_MIN = 1_000  # the active tier is rebuilt once this many stories (or a quarter) were archived
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,8 @@ class StoryIndex:
         self._newest: date | None = None
         self._dirty: set[int] = set()
         self._new_terms = 0  # terms not yet handed out by states()
+        self._archived_since = 0  # stories archived since the active tier was last rebuilt
+        self._archived = bytearray()  # by seq: 1 when the story is in the archive tier
         self.added = 0  #: articles added (restored ones included)
         self.disagreements = 0  #: restored rows whose stored story differs from what add would say
         if params.day_slope > 0:
@@ -173,27 +176,37 @@ class StoryIndex:
         tiers = [self._postings]
         if self._archive and (published is None or self._newest is None or published < self._newest):
             tiers.append(self._archive)  # only an undated or late-arriving article can reach them
-        seqs, weights, skipped = [], [], []
+        seqs, weights, in_archive, skipped = [], [], [], []
         for j in top:
             t, w = int(ids[j]), float(ws[j])
-            for tier in tiers:  # an entry whose story moved to the other tier is skipped below
+            for tier in tiers:
                 posting = tier.get(t)
                 if not posting:
                     continue
                 if len(posting) > POSTING_CAP:
-                    skipped.append((posting, w))
+                    skipped.append((posting, w, tier is self._archive))
                     continue
                 seqs.append(posting)
                 weights.append(w)
+                in_archive.append(tier is self._archive)
         if not seqs:
-            for posting, w in skipped:
+            for posting, w, archived in skipped:
                 seqs.append(posting)
                 weights.append(w)
+                in_archive.append(archived)
         if not seqs:
             return []
         every = np.frombuffer(b"".join(seqs), dtype=np.int32)
+        lengths = [len(x) for x in seqs]
+        entry_weights = np.repeat(weights, lengths)
+        # an entry left in the tier its story moved out of is stale: skip it
+        live = np.frombuffer(self._archived, dtype=np.uint8)[every] == np.repeat(in_archive, lengths)
+        if not live.all():
+            every, entry_weights = every[live], entry_weights[live]
+            if not len(every):
+                return []
         found, inverse = np.unique(every, return_inverse=True)
-        shared = np.bincount(inverse, weights=np.repeat(weights, [len(x) for x in seqs]))
+        shared = np.bincount(inverse, weights=entry_weights)
         order = np.lexsort((found, -shared))  # most shared first, then the oldest story
         out: list[int] = []
         for k in order:
@@ -274,6 +287,7 @@ class StoryIndex:
         if seq is None:
             seq = self._by_id[a.story_id] = len(self._stories)
             self._stories.append(StoryState.empty(a.story_id, seq))
+            self._archived.append(0)
         story = self._stories[seq]
         self._remember(key, f, a, match)
         self.added += 1
@@ -314,6 +328,7 @@ class StoryIndex:
 
     def _set_archived(self, story: StoryState, archived: bool) -> None:
         story.archived = archived
+        self._archived[story.seq] = int(archived)
         story.posted = NO_IDS  # posted afresh in the other tier
         self._post(story)
 
@@ -328,6 +343,11 @@ class StoryIndex:
                 continue  # a stale heap entry: the story has a later date (and a later entry)
             self._set_archived(story, True)
             self._dirty.add(seq)
+            self._archived_since += 1
+        if self._archived_since > max(COMPACT_MIN, len(self._stories) // 4):
+            self._postings = {}  # drop the entries of stories archived since: the active tier stays small
+            self._post_all(archive=False)
+            self._archived_since = 0
 
     def add(self, key: str, features: StoryFeatures) -> Assignment:
         """Assign the article ``key``; a key among the latest articles keeps its assignment."""
@@ -370,9 +390,11 @@ class StoryIndex:
         start, self._new_terms = self._new_terms, len(self._terms)
         return changed, [(self._vocab[t], t) for t in self._terms[start:]]
 
-    def _post_all(self) -> None:
-        """Build both tiers of the inverted index from every story's ``posted`` keys at once."""
-        for archived, tier in ((False, self._postings), (True, self._archive)):
+    def _post_all(self, archive: bool = True) -> None:
+        """Build the tiers of the inverted index (the active one; with ``archive`` the archive too)
+        from every story's ``posted`` keys at once."""
+        tiers = ((False, self._postings), (True, self._archive)) if archive else ((False, self._postings),)
+        for archived, tier in tiers:
             chosen = [s for s in self._stories if s.archived == archived and len(s.posted)]
             if not chosen:
                 continue
@@ -415,6 +437,7 @@ class StoryIndex:
                 raise ValueError(f"story index states are not contiguous at seq {story.seq}")
             index._stories.append(story)
             index._by_id[story.id] = story.seq
+            index._archived.append(int(story.archived))
             if story.last is not None:
                 if index._newest is None or story.last > index._newest:
                     index._newest = story.last
