@@ -7,7 +7,7 @@ DEMO_DB := $(CURDIR)/build/demo.db
 DEMO_PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 
-.PHONY: golden install install-train install-large export-encoder export-minilm eval-large bench-large train-encoder-large demo stop test lint eval bench bench-scale bench-scale-5000 train-attributions train-encoder train-stance clean eval-check bench-check
+.PHONY: golden install install-train install-large export-encoder export-minilm eval-large bench-large train-encoder-large demo stop test lint eval bench bench-scale bench-scale-5000 train-attributions train-encoder train-stance clean eval-check bench-check bench-stories
 
 $(BIN)/corroborate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -97,6 +97,7 @@ eval: install
 	$(BIN)/python scripts/eval_real_news.py --data $(SHARED)/data/fnc1 --mode encoder
 	$(BIN)/python scripts/eval_stance.py --data $(SHARED)/data/fnc1
 	$(BIN)/python scripts/eval_stories.py --data $(SHARED)/data/fnc1
+	$(BIN)/python scripts/eval_ecbplus.py --data $(SHARED)/data/ecbplus --store
 	@$(MAKE) --no-print-directory eval-check
 
 # Claim check (issue 19): Emergent claims over the FNC-1 train bodies, stance models trained in 5 folds by
@@ -136,6 +137,13 @@ bench: install
 # Claim check over 10,000 synthetic articles built from the FNC-1 bodies (store cached in build/bench-check).
 bench-check: install
 	$(BIN)/python scripts/bench_check.py --fnc $(SHARED)/data/fnc1 --emergent $(SHARED)/data/emergent --articles 10000
+
+# The story index alone: 1,000,000 synthetic articles' features (FNC-1 vocabulary), adds/s at 10k, 100k
+# and 1M, p95 of one add, peak memory, restore time (docs/benchmarks.md; up to an hour on 2 busy cores).
+bench-stories: install
+	@mkdir -p build
+	nice -n 10 $(BIN)/python scripts/bench_stories.py --data $(SHARED)/data/fnc1 --articles 1000000 \
+		--json build/bench-stories.json
 
 # Ingest vs ingest --workers 2 vs Spark local[2], SQLite and PostgreSQL; table in docs/scale.md.
 bench-scale: install

@@ -245,11 +245,13 @@ def has_workers_option() -> bool:
 LOAD_SCRIPT = (
     "import sys\n"
     "from corroborate.batch.job import load_batch\n"
-    "from corroborate.store.stories import group_pending as group_stories\n"
+    "from corroborate.store.stories import group_pending as group_stories, save_story_features\n"
     "from corroborate.store.articles import open_store\n"
     "with open_store(sys.argv[2]) as store:\n"
-    "    for article, analysis in load_batch(sys.argv[1]):\n"
-    "        store.save(article, analysis)\n"
+    "    for article, analysis, features in load_batch(sys.argv[1], story_features=True):\n"
+    "        article_id, created = store.save(article, analysis)\n"
+    "        if created and features:\n"
+    "            save_story_features(store, article_id, features)\n"
     "    group_stories(store)\n"
 )
 

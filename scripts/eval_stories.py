@@ -106,15 +106,51 @@ def pairwise(gold: dict[str, str], predicted: dict[str, str]) -> tuple[float, fl
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def featurise(bodies: dict[str, str]) -> dict:
-    """Body ID -> StoryFeatures (each body an untitled, undated article)."""
-    return {b: story_features(Article(text=text)) for b, text in bodies.items()}
+def featurise(bodies: dict[str, str], cache: Path | None = None) -> dict:
+    """Body ID -> StoryFeatures (each body an untitled, undated article), computed as ingest computes
+    them (spaCy entities, facts, the lead's embedding); with ``cache``, kept in that file (tuning)."""
+    from corroborate.stories.features import FEATURES_VERSION, StoryFeatures, features_for
+
+    if cache is not None and cache.exists():
+        rows = [json.loads(line) for line in cache.read_text(encoding="utf-8").splitlines()]
+        found = {
+            r["key"]: StoryFeatures.from_json(r["features"]) for r in rows if r["version"] == FEATURES_VERSION
+        }
+        if all(b in found for b in bodies):
+            return {b: found[b] for b in bodies}
+    keys = list(bodies)
+    feats = dict(zip(keys, features_for([Article(text=bodies[b]) for b in keys]), strict=True))
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        lines = (
+            json.dumps({"key": b, "version": f.version, "features": f.to_json()}) for b, f in feats.items()
+        )
+        cache.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return feats
 
 
 def predict(keys: list[str], features: dict, params: StoryParams = DEFAULT_PARAMS) -> dict[str, str]:
     """Body ID -> predicted story id, adding the bodies in Body ID order."""
     index = StoryIndex(params)
     return {k: index.add(k, features[k]).story_id for k in sorted(keys, key=_id_order)}
+
+
+def shuffled_f1(data: Path, fold: str, orders: int, features: dict | None = None) -> list[float]:
+    """F1 of the fold grouped in ``orders - 1`` seeded shuffles of Body ID order (order sensitivity)."""
+    import random
+
+    bodies, gold = load_fnc(data)
+    labels = {g: fold_of(g, gold) for g in set(gold.values())}
+    keys = [b for b in bodies if fold == "all" or labels[gold[b]] == int(fold)]
+    feats = features or featurise({b: bodies[b] for b in keys})
+    out = []
+    for seed in range(1, orders):
+        index = StoryIndex()
+        order = random.Random(seed).sample(sorted(keys, key=_id_order), len(keys))
+        out.append(
+            pairwise({b: gold[b] for b in keys}, {b: index.add(b, feats[b]).story_id for b in order})[2]
+        )
+    return out
 
 
 def evaluate(
@@ -138,18 +174,20 @@ def evaluate(
     return Scores(p, r, f, n_gold, n_pred, len(bodies), seconds, cpu)
 
 
-def tune(data: Path, fold: str = "0") -> list[tuple[float, StoryParams]]:
+def tune(data: Path, grid: dict[str, list[float]], fold: str = "0") -> list[tuple[float, StoryParams]]:
     """Grid search on one fold: (F1, params), best first."""
     bodies, _ = load_fnc(data)
-    features = featurise(bodies)
-    joins = [round(0.26 + 0.01 * i, 2) for i in range(15)]
-    grid = itertools.product(joins, (1.5, 2.0), (0.5, 1.0), (1.0,))
+    features = featurise(bodies, cache=ROOT / "build" / "fnc1-features.jsonl")
+    names = sorted(grid)
     results = []
-    for join, w_lead, w_entity, w_body in grid:
-        params = replace(DEFAULT_PARAMS, join_threshold=join, w_lead=w_lead, w_entity=w_entity, w_body=w_body)
+    for values in itertools.product(*(grid[n] for n in names)):
+        params = replace(DEFAULT_PARAMS, **dict(zip(names, values, strict=True)))
         s = evaluate(data, fold, params, features)
         results.append((s.f1, params))
-        print(f"{s.f1:.4f} P {s.precision:.3f} R {s.recall:.3f} {params}", flush=True)
+        print(
+            f"{s.f1:.4f} P {s.precision:.3f} R {s.recall:.3f} {dict(zip(names, values, strict=True))}",
+            flush=True,
+        )
     return sorted(results, key=lambda x: -x[0])
 
 
@@ -224,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--fold", choices=("0", "1", "all"), default="1", help="1 = the held-out half (default)")
-    ap.add_argument("--tune", action="store_true", help="grid-search the thresholds on fold 0")
+    ap.add_argument("--tune", metavar="JSON", help='grid on fold 0, e.g. {"join_threshold": [0.3, 0.35]}')
+    ap.add_argument("--orders", type=int, default=1, help="also the mean over Body ID order and N-1 shuffles")
     ap.add_argument("--copies", type=int, metavar="N", default=None, help="copy report with N examples")
     ap.add_argument("--bench", type=int, metavar="N", default=None, help="speed on N synthetic articles")
     args = ap.parse_args(argv)
@@ -232,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no FNC-1 data under {args.data}", file=sys.stderr)
         return 2
     if args.tune:
-        best = tune(args.data)
+        best = tune(args.data, json.loads(args.tune))
         print("best:", best[0][0], asdict(best[0][1]))
         return 0
     if args.bench is not None:
@@ -243,6 +282,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     scores = evaluate(args.data, args.fold)
     print(f"FNC-1 stories, fold {args.fold}: {scores.line()}")
+    if args.orders > 1:
+        every = [scores.f1, *shuffled_f1(args.data, args.fold, args.orders)]
+        print(
+            f"FNC-1 stories, fold {args.fold}: F1 over {len(every)} orders mean {100 * sum(every) / len(every):.1f} "
+            f"(Body ID order, then shuffles 1..{args.orders - 1}: {' '.join(f'{100 * f:.1f}' for f in every)})"
+        )
     return 0
 
 

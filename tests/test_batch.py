@@ -268,3 +268,46 @@ def test_load_batch_refuses_other_folders(tmp_path: Path) -> None:
     pytest.importorskip("pyarrow")
     with pytest.raises(UsageError, match="not a `corroborate batch` output"):
         list(batch.load_batch(tmp_path))
+
+
+def test_story_features_come_from_the_executors_and_group_as_ingest_does(spark, tmp_path: Path) -> None:
+    """Spark computes story features (entities, facts, embedding) in parallel; the store's single
+    writer only assigns stories, to the same stories as a single-process ingest."""
+    from corroborate.app.ingest import ingest_items
+    from corroborate.ingest.inputs import iter_inputs
+    from corroborate.store.articles import open_store
+    from corroborate.store.schema import story_features_table
+    from corroborate.store.stories import group_pending, story_of
+
+    fixtures = Path(__file__).parent / "fixtures" / "stories"
+    src = tmp_path / "in"
+    src.mkdir()
+    for i, name in enumerate(["quake_hualien", "quake_chiayi", "unrelated", "quake_hualien_followup"]):
+        shutil.copy(fixtures / f"{name}.txt", src / f"{i}_{name}.txt")
+    out = tmp_path / "out"
+    batch.run_batch(str(src / "*.txt"), str(out), mode="fast", partitions=2)
+    loaded = list(batch.load_batch(out, story_features=True))
+    assert len(loaded) == 4 and all(features for _, _, features in loaded)
+
+    runner = CliRunner()
+    db = tmp_path / "spark.db"
+    result = runner.invoke(app, ["stories", "--db", str(db), "--from-batch", str(out), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    single = open_store(str(tmp_path / "single.db"))
+    ingest_items(
+        single, iter_inputs([str(src / f) for f in sorted(p.name for p in src.iterdir())]), mode="fast"
+    )
+    with open_store(str(db), create=False) as spark_store:
+        with spark_store.read() as conn:
+            stored = {r.article_id: r.features for r in conn.execute(story_features_table.select())}
+        by_text = {}
+        for article_id, article in spark_store.iter_articles():
+            by_text[article.text] = story_of(spark_store, article_id)
+    group_pending(single)
+    expected = {article.text: story_of(single, i) for i, article in single.iter_articles()}
+    assert len(stored) == 4 and {t: expected[t] for t in by_text} == by_text
+    hualien, chiayi, _, followup = (
+        by_text[(fixtures / f"{n}.txt").read_text(encoding="utf-8")]
+        for n in ["quake_hualien", "quake_chiayi", "unrelated", "quake_hualien_followup"]
+    )
+    assert hualien == followup != chiayi

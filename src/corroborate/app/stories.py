@@ -20,7 +20,8 @@ from corroborate.corroboration.model import StoryMember
 from corroborate.corroboration.relay import relay_edges
 from corroborate.store import stories as store_stories
 from corroborate.store.articles import Store
-from corroborate.types import Article, as_objects, is_anonymous, to_json
+from corroborate.store.rows import chunks
+from corroborate.types import ANONYMOUS_KINDS, Article, as_objects, to_json
 
 log = logging.getLogger(__name__)
 
@@ -188,36 +189,33 @@ def group_pending(store: Store) -> list[store_stories.Membership]:
 
 def outlets(store: Store) -> list[OutletStats]:
     """Per outlet: articles, attributions, anonymous ones, the named people and bodies it quotes (each once,
-    across its articles), whom it relays and who relays it."""
-    article_counts: dict[str, int] = {}
-    attributions: dict[str, int] = {}
-    anonymous: dict[str, int] = {}
-    entities: dict[str, set[str]] = {}
+    across its articles), whom it relays and who relays it. Counts come from aggregate queries; only the
+    articles that can relay another outlet have their analysis read."""
+    kinds = store_stories.attribution_counts(store)
+    article_counts = store_stories.outlet_article_counts(store)
+    entities = store_stories.outlet_entities(store)
     relays: dict[str, dict[str, int]] = {}
     relayed_by: dict[str, dict[str, int]] = {}
-    for article_id, analysis in store.iter_analyses():
-        outlet = analysis.article.outlet
-        if outlet:
-            article_counts[outlet] = article_counts.get(outlet, 0) + 1
-            attributions[outlet] = attributions.get(outlet, 0) + len(analysis.attributions)
-            anonymous[outlet] = anonymous.get(outlet, 0) + sum(map(is_anonymous, analysis.attributions))
-            names = {a.source_entity.name for a in analysis.attributions if a.source_entity is not None}
-            entities.setdefault(outlet, set()).update(names)
-        for edge in relay_edges([StoryMember(article_id, analysis, None)]):
-            relays.setdefault(edge.from_outlet, {}).setdefault(edge.to_outlet, 0)
-            relays[edge.from_outlet][edge.to_outlet] += 1
-            relayed_by.setdefault(edge.to_outlet, {}).setdefault(edge.from_outlet, 0)
-            relayed_by[edge.to_outlet][edge.from_outlet] += 1
+    for chunk in chunks(store_stories.relaying_article_ids(store)):
+        for article_id, analysis in store.load_many(chunk):
+            for edge in relay_edges([StoryMember(article_id, analysis, None)]):
+                relays.setdefault(edge.from_outlet, {}).setdefault(edge.to_outlet, 0)
+                relays[edge.from_outlet][edge.to_outlet] += 1
+                relayed_by.setdefault(edge.to_outlet, {}).setdefault(edge.from_outlet, 0)
+                relayed_by[edge.to_outlet][edge.from_outlet] += 1
     names = sorted(set(article_counts) | set(relayed_by))
     keys = entity_keys(n for found in entities.values() for n in found)
     stats = []
     for name in names:
+        by_kind = kinds.get(name, {})
         stats.append(
             OutletStats(
                 outlet=name,
                 articles=article_counts.get(name, 0),
-                attributions=attributions.get(name, 0),
-                anonymous=anonymous.get(name, 0),
+                attributions=sum(n for _, n in by_kind.items()),
+                anonymous=sum(
+                    n for (kind, named), n in by_kind.items() if kind in ANONYMOUS_KINDS and not named
+                ),
                 named_sources=len({keys[n] for n in entities.get(name, ())}),
                 relays=_ranked(relays.get(name, {})),
                 relayed_by=_ranked(relayed_by.get(name, {})),

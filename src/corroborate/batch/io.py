@@ -75,6 +75,7 @@ ARTICLE_FIELDS: tuple[tuple[str, str], ...] = (
     ("extractor", "string"),
     ("boilerplate", _RANGE),
     ("damage", _RANGE),
+    ("story_features", "string"),  # StoryFeatures JSON, computed on the executor (None if it failed)
 )
 _SPANS = ("source", "cue", "content", "channel")
 ATTRIBUTION_FIELDS: tuple[tuple[str, str], ...] = (
@@ -147,7 +148,7 @@ def article_id(article: Article) -> str:
 # --------------------------------------------------------------------------- rows (executor side)
 
 
-def _article_row(article: Article, analysis: Analysis) -> tuple:
+def _article_row(article: Article, analysis: Analysis, story_features: str | None = None) -> tuple:
     from corroborate.store.articles import identity_key
 
     return (
@@ -161,6 +162,7 @@ def _article_row(article: Article, analysis: Analysis) -> tuple:
         analysis.extractor,
         [(b.kind, b.start, b.end, b.snippet) for b in analysis.boilerplate],
         [(d.kind, d.start, d.end, d.snippet) for d in analysis.damage],
+        story_features,
     )
 
 
@@ -236,10 +238,23 @@ def _warm_up(mode: str) -> None:
         _LOADED[mode] = extractor_for(mode)[1]
 
 
+def _story_features(articles: list[Article]) -> list[str | None]:
+    """Story features (JSON) of the analysed articles, on the executor: spaCy entities, facts and the
+    embedding are the parallel part of story grouping; the store's single writer only assigns."""
+    from corroborate.stories.features import features_for
+
+    try:
+        return [f.to_json() for f in features_for(articles)]
+    except Exception:  # grouping computes them again on the driver
+        log.warning("story features failed for a batch of %d articles", len(articles), exc_info=True)
+        return [None] * len(articles)
+
+
 def _analyse(pending: list[tuple[int, int, Any]], mode: str) -> Iterator[tuple]:
     from corroborate.analysis.pipeline import analyze_batch
 
     analyses = analyze_batch([item.article for _, _, item in pending], mode)
+    features = _story_features([a.article for a in analyses if not isinstance(a, Exception)])
     for (file_index, record_index, item), analysis in zip(pending, analyses, strict=True):
         if isinstance(analysis, Exception):
             yield _error_record(file_index, record_index, item.origin, STAGE_ANALYSIS, analysis)
@@ -250,7 +265,7 @@ def _analyse(pending: list[tuple[int, int, Any]], mode: str) -> Iterator[tuple]:
                 record_index,
                 item.origin,
                 article_id(item.article),
-                _article_row(item.article, analysis),
+                _article_row(item.article, analysis, features.pop(0) if features else None),
                 _attribution_rows(analysis),
                 _fact_rows(analysis),
                 None,
@@ -402,10 +417,12 @@ def _fact(row: dict) -> Fact:
     )
 
 
-def load_batch(directory: str | Path) -> Iterator[tuple[Article, Analysis]]:
+def load_batch(directory: str | Path, story_features: bool = False) -> Iterator[tuple]:
     """The articles of a ``corroborate batch`` output with their analyses, in input order.
 
-    Reads the Parquet datasets with pyarrow (no Spark). Articles are streamed; attributions and facts
+    With ``story_features``, each item is ``(article, analysis, features)``, ``features`` being the
+    story features JSON computed on the executors (None when absent). Reads the Parquet datasets
+    with pyarrow (no Spark). Articles are streamed; attributions and facts
     are held in Arrow memory, sorted by ``article_id``. Raises UsageError when ``directory`` is not a
     batch output, SparkUnavailable when pyarrow is missing.
     """
@@ -416,10 +433,12 @@ def load_batch(directory: str | Path) -> Iterator[tuple[Article, Analysis]]:
         _read_table(directory, "attributions", ["article_id", *(n for n, _ in ATTRIBUTION_FIELDS)])
     )
     facts = _Grouped(_read_table(directory, "facts", ["article_id", *(n for n, _ in FACT_FIELDS)]))
-    columns = ["article_id", *(n for n, _ in ARTICLE_FIELDS)]
     for path in article_files:
         with filesystem.open_input_file(path) as handle:
-            for batch in pq.ParquetFile(handle).iter_batches(batch_size=256, columns=columns):
+            parquet = pq.ParquetFile(handle)
+            present = set(parquet.schema_arrow.names)
+            columns = ["article_id", *(n for n, _ in ARTICLE_FIELDS if n in present)]
+            for batch in parquet.iter_batches(batch_size=256, columns=columns):
                 for row in batch.to_pylist():
                     article = Article(
                         text=row["text"],
@@ -429,7 +448,7 @@ def load_batch(directory: str | Path) -> Iterator[tuple[Article, Analysis]]:
                         published=row["published"],
                     )
                     key = row["article_id"]
-                    yield (
+                    item = (
                         article,
                         Analysis(
                             article=article,
@@ -440,3 +459,4 @@ def load_batch(directory: str | Path) -> Iterator[tuple[Article, Analysis]]:
                             facts=tuple(_fact(r) for r in facts.rows(key)),
                         ),
                     )
+                    yield (*item, row.get("story_features")) if story_features else item

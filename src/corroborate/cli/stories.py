@@ -182,8 +182,12 @@ def _store_batch(store, directory: Path) -> int:
         raise CorroborateError(f"cannot read batch output: {exc}", input_name=str(directory)) from exc
     if not directory.is_dir():
         raise UsageError("not a directory written by `corroborate batch`", input_name=str(directory))
+    from corroborate.store.stories import save_story_features
+
     new = 0
-    for article, analysis in load_batch(directory):
-        _, created = store.save(article, analysis)
+    for article, analysis, features in load_batch(directory, story_features=True):
+        article_id, created = store.save(article, analysis)
         new += created
+        if created and features:  # computed on the executors: grouping only assigns
+            save_story_features(store, article_id, features)
     return new

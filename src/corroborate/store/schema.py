@@ -1,7 +1,8 @@
-"""The store's tables (SQLAlchemy Core), as migrations 0001 and 0002 create them.
+"""The store's tables (SQLAlchemy Core), as migrations 0001, 0002 and 0004 create them.
 
 ``articles`` with its analysis (``boilerplate``, ``damage``, ``attributions``, ``facts``); story
-membership (``stories``, ``story_articles``, ``story_features``); feed state (``feeds``).
+membership (``stories``, ``story_articles``, ``story_features``); story index state (``story_index``,
+``story_index_terms``, ``story_index_meta``); feed state (``feeds``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -18,6 +20,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -150,6 +153,37 @@ story_features_table = Table(
     metadata,
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("features", Text, nullable=False),
+)
+
+# Story index state (migration 0004; corroborate.stories.state): per story, not per article.
+story_index = Table(
+    "story_index",
+    metadata,
+    Column("story_id", String(32), ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, nullable=False, unique=True),
+    Column("first_published", Date, nullable=True),
+    Column("last_published", Date, nullable=True),
+    Column("size", Integer, nullable=False),
+    Column("archived", Boolean, nullable=False),
+    Column("terms", LargeBinary, nullable=False),
+    Column("posted", LargeBinary, nullable=False),
+    Column("weights", LargeBinary, nullable=False),
+    Column("embedding", LargeBinary, nullable=True),
+    Column("embedding_norm", Float, nullable=False),
+)
+
+story_index_terms = Table(
+    "story_index_terms",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("term", Text, nullable=False, unique=True),
+)
+
+story_index_meta = Table(
+    "story_index_meta",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", Text, nullable=False),
 )
 
 feeds = Table(

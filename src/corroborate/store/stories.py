@@ -8,6 +8,7 @@ Articles are grouped in published order (undated ones last), then ingest order (
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -28,10 +29,14 @@ from corroborate.store.schema import (
     stories,
     story_articles,
     story_features_table,
+    story_index,
+    story_index_meta,
+    story_index_terms,
 )
 
 log = logging.getLogger(__name__)
 
+FEATURE_BATCH = 64  # articles whose story features are computed together (spaCy and the embedder batch)
 MAX_SEARCH_WORDS = 16  # a search uses its first 16 words, so a pasted paragraph cannot make a huge query
 
 
@@ -52,45 +57,115 @@ class Membership:
 class StoryGrouper:
     """Assigns stored articles to stories with :class:`corroborate.stories.index.StoryIndex`.
 
-    The index is restored from the store once, then grows as articles are added, so a run costs
-    one pass over the stored features plus one ``add`` per new article.
+    The index state is saved per story with each grouped article (``story_index``, migration 0004),
+    so a run restores it from one row per story plus the latest articles' fingerprints (for copies),
+    never from every article. A store without that state (grouped before 0004, or with other index
+    parameters) is replayed from the stored features once, and the state saved.
     """
 
     def __init__(self, store: Database) -> None:
         # Imported here, not at the top: the index pulls in numpy, datasketch and wordfreq, which
         # readers of the store (the web pages, `corroborate report`) never need.
-        from corroborate.stories.index import StoryFeatures, StoryIndex
+        from corroborate.stories.index import StoryIndex
 
         self.store = store
-        self.index = StoryIndex()
         self._key_to_id: dict[str, int] = {}
-        query = (
-            select(
-                articles.c.id,
-                articles.c.identity_key,
-                story_articles.c.story_id,
-                story_features_table.c.features,
-            )
-            .join(story_articles, story_articles.c.article_id == articles.c.id)
-            .join(story_features_table, story_features_table.c.article_id == articles.c.id)
-            .order_by(story_articles.c.seq)
-        )
-        rows = []
         with store.read() as conn:
-            for row in conn.execute(query):
+            meta = dict(conn.execute(select(story_index_meta.c.name, story_index_meta.c.value)).all())
+            grouped = conn.scalar(select(func.count()).select_from(story_articles)) or 0
+        if meta.get("version") == _state_version() and int(meta.get("added", -1)) == grouped:
+            self.index = self._load(grouped)
+        else:
+            self.index = StoryIndex()
+            self._replay()
+
+    def _load(self, grouped: int):
+        from corroborate.stories.index import COPY_WINDOW, StoryIndex
+        from corroborate.stories.state import StoryState
+
+        with self.store.read() as conn:
+            states = [StoryState.from_row(r) for r in conn.execute(select(story_index))]
+            terms = [
+                (r.id, r.term) for r in conn.execute(select(story_index_terms.c.id, story_index_terms.c.term))
+            ]
+            recent = list(
+                conn.execute(_member_query().order_by(story_articles.c.seq.desc()).limit(COPY_WINDOW))
+            )
+        recent.reverse()
+        return StoryIndex.from_states(states, terms, self._recent_rows(recent), added=grouped)
+
+    def _recent_rows(self, rows: list) -> list:
+        from corroborate.stories.index import StoryFeatures
+
+        keys = {r.id: r.identity_key for r in rows}
+        missing = sorted({r.copy_of for r in rows if r.copy_of is not None and r.copy_of not in keys})
+        if missing:
+            with self.store.read() as conn:
+                query = select(articles.c.id, articles.c.identity_key).where(articles.c.id.in_(missing))
+                keys.update({r.id: r.identity_key for r in conn.execute(query)})
+        out = []
+        for r in rows:
+            self._key_to_id[r.identity_key] = r.id
+            copy_of = keys.get(r.copy_of) if r.copy_of is not None else None
+            out.append((r.identity_key, r.story_id, StoryFeatures.from_json(r.features), copy_of))
+        return out
+
+    def _replay(self) -> None:
+        from corroborate.stories.index import StoryFeatures
+
+        rows = []
+        with self.store.read() as conn:
+            for row in conn.execute(_member_query().order_by(story_articles.c.seq)):
                 self._key_to_id[row.identity_key] = row.id
                 rows.append((row.identity_key, row.story_id, StoryFeatures.from_json(row.features)))
         self.index.restore(rows)
+        if rows:
+            log.info("story index rebuilt from %d stored articles", len(rows))
+        with self.store.write() as conn:
+            conn.execute(story_index_terms.delete())
+            conn.execute(story_index.delete())
+            self._save_state(conn)
+
+    def _save_state(self, conn: Connection) -> None:
+        """Write the stories changed since the last save, the new keys and the article count."""
+        changed, terms = self.index.states()
+        if terms:
+            conn.execute(insert(story_index_terms), [{"id": i, "term": t} for i, t in terms])
+        for state in changed:
+            row = state.to_row()
+            done = conn.execute(update(story_index).where(story_index.c.story_id == state.id).values(**row))
+            if not done.rowcount:
+                conn.execute(insert(story_index).values(**row))
+        for name, value in (("version", _state_version()), ("added", str(len(self.index)))):
+            done = conn.execute(
+                update(story_index_meta).where(story_index_meta.c.name == name).values(value=value)
+            )
+            if not done.rowcount:
+                conn.execute(insert(story_index_meta).values(name=name, value=value))
 
     def assign(self, ids: Sequence[int] | None = None) -> list[Membership]:
         """Group the articles ``ids`` (default: every article without a story), in grouping order."""
-        from corroborate.stories.index import story_features
+        from corroborate.stories.features import features_for
+        from corroborate.stories.index import StoryFeatures
 
         wanted = pending_ids(self.store) if ids is None else _grouping_order(self.store, ids)
         done: list[Membership] = []
-        for article_id, article_key, article in _articles(self.store, wanted):
+        for chunk in chunks(wanted, FEATURE_BATCH):
+            found = list(_articles(self.store, chunk))
+            with (
+                self.store.read() as conn
+            ):  # features computed elsewhere (a Spark batch) are used as they are
+                query = select(story_features_table).where(story_features_table.c.article_id.in_(list(chunk)))
+                known = {r.article_id: StoryFeatures.from_json(r.features) for r in conn.execute(query)}
+            missing = [article for article_id, _, article in found if article_id not in known]
+            computed = iter(features_for(missing))
+            feats = [known[i] if i in known else next(computed) for i, _, _ in found]
+            done.extend(self._assign(found, feats))
+        return done
+
+    def _assign(self, found: list, feats: list) -> Iterable[Membership]:
+        for (article_id, article_key, article), features in zip(found, feats, strict=True):
             try:
-                features = story_features(article)
                 assignment = self.index.add(article_key, features)
                 copy_of = self._key_to_id.get(assignment.copy_of) if assignment.copy_of else None
                 membership = Membership(
@@ -101,8 +176,7 @@ class StoryGrouper:
                 log.warning("article %d was not grouped: %s", article_id, exc)
                 continue
             self._key_to_id[article_key] = article_id
-            done.append(membership)
-        return done
+            yield membership
 
     def _save(self, m: Membership, title: str | None, published: date | None, features: str) -> None:
         with self.store.write() as conn:
@@ -140,6 +214,47 @@ class StoryGrouper:
             )
             if conn.scalar(existing) is None:
                 conn.execute(insert(story_features_table).values(article_id=m.article_id, features=features))
+            self._save_state(conn)
+
+
+def save_story_features(store: Database, article_id: int, features: str) -> None:
+    """Keep an article's story features (JSON) computed elsewhere, for grouping to use as they are."""
+    with store.write() as conn:
+        existing = select(story_features_table.c.article_id).where(
+            story_features_table.c.article_id == article_id
+        )
+        if conn.scalar(existing) is None:
+            conn.execute(insert(story_features_table).values(article_id=article_id, features=features))
+
+
+def _state_version() -> str:
+    """The saved index state is used only by an index of the same format and parameters."""
+    from corroborate.stories import index
+    from corroborate.stories.index import DEFAULT_PARAMS, FEATURES_VERSION
+
+    shape = (
+        index.CENTROID_TERMS,
+        index.INDEX_TERMS,
+        index.QUERY_TERMS,
+        index.MAX_CANDIDATES,
+        index.POSTING_CAP,
+    )
+    params = hashlib.sha1(repr((DEFAULT_PARAMS, shape)).encode("utf-8")).hexdigest()[:12]
+    return f"state1-features{FEATURES_VERSION}-{params}"
+
+
+def _member_query():
+    return (
+        select(
+            articles.c.id,
+            articles.c.identity_key,
+            story_articles.c.story_id,
+            story_articles.c.copy_of,
+            story_features_table.c.features,
+        )
+        .join(story_articles, story_articles.c.article_id == articles.c.id)
+        .join(story_features_table, story_features_table.c.article_id == articles.c.id)
+    )
 
 
 def _grouping_order(store: Database, ids: Sequence[int]) -> list[int]:
@@ -339,15 +454,60 @@ def outlet_names(store: Database) -> list[str]:
         return sorted(conn.scalars(query))
 
 
-def attribution_counts(store: Database) -> dict[str | None, dict[str, int]]:
-    """Per outlet, the number of attributions of each source kind."""
+def attribution_counts(store: Database) -> dict[str | None, dict[tuple[str, bool], int]]:
+    """Per outlet, the number of attributions by (source kind, whether a named entity was resolved for the
+    source): "he" resolved to a named person is on record, whatever kind the pronoun took."""
+    named = attributions.c.source_entity.is_not(None)
     query = (
-        select(articles.c.outlet, attributions.c.source_kind, func.count())
+        select(articles.c.outlet, attributions.c.source_kind, named, func.count())
         .join(attributions, attributions.c.article_id == articles.c.id)
-        .group_by(articles.c.outlet, attributions.c.source_kind)
+        .group_by(articles.c.outlet, attributions.c.source_kind, named)
     )
-    counts: dict[str | None, dict[str, int]] = {}
+    counts: dict[str | None, dict[tuple[str, bool], int]] = {}
     with store.read() as conn:
-        for outlet, kind, n in conn.execute(query):
-            counts.setdefault(outlet, {})[kind] = n
+        for outlet, kind, has_entity, n in conn.execute(query):
+            counts.setdefault(outlet, {})[(kind, bool(has_entity))] = n
     return counts
+
+
+def outlet_entities(store: Database) -> dict[str, set[str]]:
+    """Per outlet, the names of the entities its attributions resolve to (reads only the attributions that
+    have one, not the analyses)."""
+    query = (
+        select(articles.c.outlet, attributions.c.source_entity)
+        .join(attributions, attributions.c.article_id == articles.c.id)
+        .where(
+            attributions.c.source_entity.is_not(None), articles.c.outlet.is_not(None), articles.c.outlet != ""
+        )
+    )
+    found: dict[str, set[str]] = {}
+    with store.read() as conn:
+        for outlet, entity in conn.execute(query):
+            name = entity.get("name") if isinstance(entity, dict) else None
+            if name:
+                found.setdefault(outlet, set()).add(name)
+    return found
+
+
+def outlet_article_counts(store: Database) -> dict[str, int]:
+    """Per outlet, its number of stored articles (one aggregate query)."""
+    query = (
+        select(articles.c.outlet, func.count())
+        .where(articles.c.outlet.is_not(None), articles.c.outlet != "")
+        .group_by(articles.c.outlet)
+    )
+    with store.read() as conn:
+        return {outlet: n for outlet, n in conn.execute(query)}
+
+
+def relaying_article_ids(store: Database) -> list[int]:
+    """Ids of the articles that can relay another outlet: an attribution whose source is an outlet
+    or that names a channel ("told the Post"). Only these need their analysis read for relays."""
+    query = (
+        select(attributions.c.article_id)
+        .where((attributions.c.source_kind == "outlet") | attributions.c.channel_start.is_not(None))
+        .distinct()
+        .order_by(attributions.c.article_id)
+    )
+    with store.read() as conn:
+        return list(conn.scalars(query))

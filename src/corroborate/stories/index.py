@@ -1,166 +1,69 @@
 """Stories: group articles into stories incrementally, as a stream (details: ``docs/stories.md``).
 
-**Features** (:func:`story_features`; regexes only, no spaCy; the text side is in
-:mod:`corroborate.stories.text`): title terms; lead terms (first 3 sentences); entities, i.e. capitalised
-phrases with counts (callers may pass their own entity mentions instead); the :data:`BODY_TERMS`
-heaviest content words of the text; the copy fingerprint of :mod:`corroborate.stories.copies`; the published
-date. Page furniture (:func:`corroborate.text.clean.find_boilerplate`) is left out.
-
-**Similarity**: an article is the unit vector ``idf(t) * (w_title*[title] + w_lead*[lead] +
-w_entity*(1+ln n_entity) + w_body*(1+ln n_body))`` with a static idf from wordfreq,
-``clip(7 - zipf, 0.5, 6)``, so scores never depend on what else is indexed. A story keeps the sum of its
-members' vectors (copies excluded), pruned to :data:`CENTROID_TERMS` terms; the score is the cosine.
+Features are in :mod:`corroborate.stories.features`, the comparison in :mod:`corroborate.stories.vectors`.
 
 **Assignment** (:class:`StoryIndex`): a copy joins its original's story whatever the dates. Otherwise
-the candidates come from an inverted index over each story's :data:`INDEX_TERMS` heaviest terms,
-queried with the article's :data:`QUERY_TERMS` heaviest; the :data:`MAX_CANDIDATES` best by partial
-dot product are scored exactly. The article joins the best story whose cosine reaches
+the candidates come from an inverted index over each story's :data:`INDEX_TERMS` heaviest keys,
+queried with the article's :data:`QUERY_TERMS` heaviest (postings longer than :data:`POSTING_CAP`
+are skipped while shorter ones find something); the :data:`MAX_CANDIDATES` stories sharing the most
+query weight are scored exactly. The article joins the best story whose score reaches
 ``threshold(gap) = join_threshold + day_slope * max(0, gap - grace_days)`` (``gap``: days between the
 article and the story's date range; 0 when either is undated), else it founds a story with id
 ``"s-" + sha1(key)[:10]``. Stories whose last date is so far behind the newest article that the bar
 exceeds 1 move to an archive tier that only undated or late-arriving articles search, so a long
 stream stays fast. Callers add articles in published order, then ingest order; :func:`group` sorts
-undated articles last. Thresholds: tuned on FNC-1 fold 0, reported on fold 1; time parameters are a
-judgement (FNC-1 has no dates).
+undated articles last.
+
+**Memory and state**: keys are interned to ints (the channel in the low 2 bits); a story holds its
+:data:`CENTROID_TERMS` heaviest keys and weights as numpy arrays and its embedding sum as int8
+direction plus a norm (:class:`corroborate.stories.state.StoryState`), never per-article vectors.
+Copies are looked for among the last :data:`COPY_WINDOW` articles. :meth:`StoryIndex.states` gives the
+stories changed since the last call, so a caller can save them per article, and
+:meth:`StoryIndex.from_states` rebuilds the index from them without reading any article.
 """
 
 from __future__ import annotations
 
 import hashlib
 import heapq
-import json
-import math
-from collections import Counter
+from array import array
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
-from corroborate.stories.copies import CopyIndex, CopyMatch, Fingerprint, fingerprint, without_furniture
-from corroborate.stories.text import content_terms, entities, idf, lead, phrase_key
-from corroborate.types import Article, parse_iso_date
+import numpy as np
 
-FEATURES_VERSION = 1
-BODY_TERMS = 40
-ENTITY_TERMS = 30
-CENTROID_TERMS = 250
-INDEX_TERMS = 50
+from corroborate.stories.copies import CopyIndex, CopyMatch
+from corroborate.stories.features import FEATURES_VERSION, StoryFeatures, story_features
+from corroborate.stories.state import NO_IDS, StoryState
+from corroborate.stories.vectors import (
+    DEFAULT_PARAMS,
+    StoryParams,
+    channel,
+    day_gap,
+    term_vector,
+    threshold,
+)
+from corroborate.types import Article
+
+__all__ = ["FEATURES_VERSION", "Assignment", "StoryFeatures", "StoryIndex", "StoryParams", "group"]
+__all__ += ["story_features", "story_id_for", "term_vector", "threshold", "day_gap", "DEFAULT_PARAMS"]
+
+CENTROID_TERMS = 120
+INDEX_TERMS = 24
 QUERY_TERMS = 30
 MAX_CANDIDATES = 10
-POSTING_CAP = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class StoryParams:
-    """Weights and thresholds of the index (features do not depend on them)."""
-
-    join_threshold: float = 0.33  # tuned on FNC-1 fold 0
-    grace_days: float = 3.0  # judgement: FNC-1 has no dates
-    day_slope: float = 0.02  # judgement: 13 days -> 0.53, 23 days -> 0.73, 37+ days -> never
-    w_title: float = 2.0  # judgement: FNC-1 bodies have no titles
-    w_lead: float = 2.0  # tuned on FNC-1 fold 0
-    w_entity: float = 0.5  # tuned on FNC-1 fold 0
-    w_body: float = 1.0  # the reference weight
-
-
-DEFAULT_PARAMS = StoryParams()
-
-
-def _top(counts: Counter[str], n: int) -> tuple[tuple[str, int], ...]:
-    ranked = sorted(counts.items(), key=lambda kv: (-(1.0 + math.log(kv[1])) * idf(kv[0]), kv[0]))
-    return tuple(sorted(ranked[:n]))
-
-
-# --------------------------------------------------------------------------- features
-
-
-@dataclass(frozen=True, slots=True)
-class StoryFeatures:
-    """What the story index keeps of an article (JSON-storable with :meth:`to_json`)."""
-
-    signature: tuple[int, ...]
-    shingles: int
-    credit: str | None
-    title_terms: tuple[str, ...]
-    lead_terms: tuple[str, ...]
-    entities: tuple[tuple[str, int], ...]
-    body_terms: tuple[tuple[str, int], ...]
-    published: date | None = None
-    version: int = FEATURES_VERSION
-
-    @property
-    def fingerprint(self) -> Fingerprint:
-        return Fingerprint(self.signature, self.shingles, self.credit)
-
-    def to_json(self) -> str:
-        d = {name: getattr(self, name) for name in _JSON_FIELDS}
-        d["published"] = self.published.isoformat() if self.published else None
-        return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
-
-    @classmethod
-    def from_json(cls, s: str) -> StoryFeatures:
-        d = json.loads(s)
-        pairs = {k: tuple((str(t), int(n)) for t, n in d.get(k, ())) for k in ("entities", "body_terms")}
-        return cls(
-            signature=tuple(int(v) for v in d["signature"]),
-            shingles=int(d["shingles"]),
-            credit=d.get("credit"),
-            title_terms=tuple(d.get("title_terms", ())),
-            lead_terms=tuple(d.get("lead_terms", ())),
-            published=parse_iso_date(d.get("published")),
-            version=int(d.get("version", FEATURES_VERSION)),
-            **pairs,
-        )
-
-
-_JSON_FIELDS = ("version", "published", "credit", "shingles", "signature", "title_terms", "lead_terms")
-_JSON_FIELDS += ("entities", "body_terms")
-
-
-def story_features(article: Article, entity_names: Iterable[str] | None = None) -> StoryFeatures:
-    """Features of ``article``. ``entity_names``: mentions from a better extractor, used instead of
-    the capitalised-phrase heuristic (one list item per mention)."""
-    text = without_furniture(article.text)
-    if entity_names is None:
-        ents = entities(text)
-    else:
-        ents = Counter(k for k in (phrase_key(n.split()) for n in entity_names) if k)
-    fp = fingerprint(text, furniture_removed=True)
-    return StoryFeatures(
-        signature=fp.signature,
-        shingles=fp.shingles,
-        credit=fp.credit,
-        title_terms=tuple(sorted(set(content_terms(article.title or "")))),
-        lead_terms=tuple(sorted(set(content_terms(lead(text))))),
-        entities=_top(ents, ENTITY_TERMS),
-        body_terms=_top(Counter(content_terms(text)), BODY_TERMS),
-        published=article.published,
-    )
-
-
-def term_vector(f: StoryFeatures, params: StoryParams = DEFAULT_PARAMS) -> dict[str, float]:
-    """The unit term vector of an article (see the module docstring)."""
-    raw: dict[str, float] = {}
-    for t in f.title_terms:
-        raw[t] = raw.get(t, 0.0) + params.w_title
-    for t in f.lead_terms:
-        raw[t] = raw.get(t, 0.0) + params.w_lead
-    for t, n in f.entities:
-        raw[t] = raw.get(t, 0.0) + params.w_entity * (1.0 + math.log(n))
-    for t, n in f.body_terms:
-        raw[t] = raw.get(t, 0.0) + params.w_body * (1.0 + math.log(n))
-    vec = {t: w * idf(t) for t, w in raw.items() if w > 0}
-    norm = math.sqrt(sum(w * w for w in vec.values()))
-    return {t: w / norm for t, w in sorted(vec.items())} if norm else {}
-
-
-# --------------------------------------------------------------------------- index
+POSTING_CAP = 2000
+COPY_WINDOW = 50_000  # copies are looked for among this many latest articles
+COMPACT_MIN = 1_000  # the active tier is rebuilt once this many stories (or a quarter) were archived
 
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
-    """Where an article went. ``score``: Jaccard to the original for a copy, cosine to the story
-    joined, or for a new story the best cosine to a story near enough in time to have been joined
-    (0.0 when none was a candidate)."""
+    """Where an article went. ``score``: Jaccard to the original for a copy, the score against the
+    story joined, or for a new story the best score against a story near enough in time to have been
+    joined (0.0 when none was a candidate)."""
 
     story_id: str
     copy_of: str | None
@@ -168,56 +71,20 @@ class Assignment:
     new_story: bool
 
 
-@dataclass(slots=True)
-class _Story:
-    id: str
-    founder: str
-    seq: int
-    centroid: dict[str, float] = field(default_factory=dict)
-    norm: float = 0.0
-    first: date | None = None
-    last: date | None = None
-    size: int = 0
-    indexed: set[str] = field(default_factory=set)  # the centroid terms in the inverted index
-    archived: bool = False
-
-
-def _unpost(tier: dict[str, dict[str, None]], term: str, story_id: str) -> None:
-    posting = tier[term]
-    del posting[story_id]
-    if not posting:
-        del tier[term]
-
-
 def story_id_for(key: str) -> str:
     """The id of a story founded by the article ``key``."""
     return "s-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
-
-
-def day_gap(published: date | None, first: date | None, last: date | None) -> int:
-    """Days between ``published`` and the range ``first..last`` (0 inside it or when undated)."""
-    if published is None or first is None or last is None:
-        return 0
-    if published < first:
-        return (first - published).days
-    if published > last:
-        return (published - last).days
-    return 0
-
-
-def threshold(gap: float, params: StoryParams = DEFAULT_PARAMS) -> float:
-    """The cosine an article needs to join a story ``gap`` days away."""
-    return params.join_threshold + params.day_slope * max(0.0, gap - params.grace_days)
 
 
 class _Restore:
     """``StoryIndex.restore(rows, params=DEFAULT_PARAMS)`` builds an index from stored rows;
     ``index.restore(rows)`` loads them into an existing (normally empty) index. Both return the index.
 
-    ``rows`` are ``(key, story_id, features)`` in the order they were added. The stored story ids are
-    kept; copies are found again (they depend only on fingerprints and order), so later :meth:`add`
-    calls answer as one long run would. ``disagreements`` counts rows whose stored story differs from
-    what :meth:`add` would have said (0 when the rows came from an index with the same parameters).
+    ``rows`` are ``(key, story_id, features)`` in the order they were added (a replay: every row is
+    decided again; :meth:`StoryIndex.from_states` is the fast way). The stored story ids are kept, so
+    later :meth:`add` calls answer as one long run would. ``disagreements`` counts rows whose stored
+    story differs from what :meth:`add` would have said (0 when the rows came from an index with the
+    same parameters).
     """
 
     def __get__(self, index: StoryIndex | None, owner: type[StoryIndex]):
@@ -240,14 +107,22 @@ class StoryIndex:
     def __init__(self, params: StoryParams = DEFAULT_PARAMS) -> None:
         self.params = params
         self._copies = CopyIndex()
-        self._stories: dict[str, _Story] = {}
-        # Inverted index (term -> story ids, insertion-ordered) in two tiers: stories still open to
-        # articles of the newest date, and archived ones (last date more than max_gap days back).
-        self._postings: dict[str, dict[str, None]] = {}
-        self._archive: dict[str, dict[str, None]] = {}
-        self._by_last: list[tuple[date, int, str]] = []  # heap of (last date, seq, id), lazily updated
+        self._window: OrderedDict[str, Assignment] = OrderedDict()  # the latest COPY_WINDOW articles
+        self._stories: list[StoryState] = []  # by seq
+        self._by_id: dict[str, int] = {}
+        self._vocab: dict[str, int] = {}
+        self._terms: list[str] = []
+        # Inverted index (key id -> story seqs, append-only; stale entries are skipped) in two tiers:
+        # stories still open to articles of the newest date, and archived ones.
+        self._postings: dict[int, array] = {}
+        self._archive: dict[int, array] = {}
+        self._by_last: list[tuple[date, int]] = []  # heap of (last date, seq), lazily updated
         self._newest: date | None = None
-        self._assigned: dict[str, Assignment] = {}
+        self._dirty: set[int] = set()
+        self._new_terms = 0  # terms not yet handed out by states()
+        self._archived_since = 0  # stories archived since the active tier was last rebuilt
+        self._archived = bytearray()  # by seq: 1 when the story is in the archive tier
+        self.added = 0  #: articles added (restored ones included)
         self.disagreements = 0  #: restored rows whose stored story differs from what add would say
         if params.day_slope > 0:
             self._max_gap: float | None = params.grace_days + (1.0 - params.join_threshold) / params.day_slope
@@ -255,159 +130,327 @@ class StoryIndex:
             self._max_gap = None
 
     def __len__(self) -> int:
-        return len(self._assigned)
+        return self.added
 
     @property
     def story_count(self) -> int:
         return len(self._stories)
 
     def assignment(self, key: str) -> Assignment | None:
-        return self._assigned.get(key)
+        """The assignment of ``key`` while it is among the latest :data:`COPY_WINDOW` articles."""
+        return self._window.get(key)
+
+    # ---------------------------------------------------------------- vectors
+
+    def _ids(self, vec: dict[str, float], grow: bool) -> tuple[np.ndarray, np.ndarray]:
+        """The article's vector as sorted key ids and float32 weights (unknown keys dropped unless
+        ``grow``)."""
+        ids, ws = [], []
+        for t, w in vec.items():
+            i = self._vocab.get(t)
+            if i is None:
+                if not grow:
+                    continue
+                i = self._vocab[t] = (len(self._terms) << 2) | channel(t)
+                self._terms.append(t)
+            ids.append(i)
+            ws.append(w)
+        a = np.array(ids, dtype=np.int32)
+        order = np.argsort(a)
+        return a[order], np.array(ws, dtype=np.float32)[order]
+
+    def _embedding(self, f: StoryFeatures) -> np.ndarray | None:
+        if not self.params.w_embed or not f.embedding:
+            return None
+        e = f.embedding_vector().astype(np.float32)
+        n = float(np.linalg.norm(e))
+        return e / n if n else None
 
     # ---------------------------------------------------------------- scoring
 
-    def _candidates(self, vec: dict[str, float], published: date | None) -> list[str]:
-        """The stories most likely to match: partial dot products over the article's heaviest terms."""
-        query = heapq.nsmallest(QUERY_TERMS, vec.items(), key=lambda kv: (-kv[1], kv[0]))
+    def _candidates(self, ids: np.ndarray, ws: np.ndarray, published: date | None) -> list[int]:
+        """The stories most likely to match: the most query weight shared over the article's heaviest keys."""
+        if not len(ids):
+            return []
+        top = np.argsort(-ws, kind="stable")[:QUERY_TERMS]
         tiers = [self._postings]
         if self._archive and (published is None or self._newest is None or published < self._newest):
             tiers.append(self._archive)  # only an undated or late-arriving article can reach them
-        acc: dict[str, float] = {}
-        skipped = []
-        for t, w in query:
+        seqs, weights, in_archive, skipped = [], [], [], []
+        for j in top:
+            t, w = int(ids[j]), float(ws[j])
             for tier in tiers:
                 posting = tier.get(t)
                 if not posting:
                     continue
                 if len(posting) > POSTING_CAP:
-                    skipped.append((t, w, posting))
+                    skipped.append((posting, w, tier is self._archive))
                     continue
-                for sid in posting:
-                    acc[sid] = acc.get(sid, 0.0) + w * self._stories[sid].centroid[t]
-        if not acc:
-            for t, w, posting in skipped:
-                for sid in posting:
-                    acc[sid] = acc.get(sid, 0.0) + w * self._stories[sid].centroid[t]
-        ranked = []
-        for sid, dot in acc.items():
-            story = self._stories[sid]
+                seqs.append(posting)
+                weights.append(w)
+                in_archive.append(tier is self._archive)
+        if not seqs:
+            for posting, w, archived in skipped:
+                seqs.append(posting)
+                weights.append(w)
+                in_archive.append(archived)
+        if not seqs:
+            return []
+        every = np.frombuffer(b"".join(seqs), dtype=np.int32)
+        lengths = [len(x) for x in seqs]
+        entry_weights = np.repeat(weights, lengths)
+        # an entry left in the tier its story moved out of is stale: skip it
+        live = np.frombuffer(self._archived, dtype=np.uint8)[every] == np.repeat(in_archive, lengths)
+        if not live.all():
+            every, entry_weights = every[live], entry_weights[live]
+            if not len(every):
+                return []
+        found, inverse = np.unique(every, return_inverse=True)
+        shared = np.bincount(inverse, weights=entry_weights)
+        order = np.lexsort((found, -shared))  # most shared first, then the oldest story
+        out: list[int] = []
+        for k in order:
+            story = self._stories[int(found[k])]
             if threshold(day_gap(published, story.first, story.last), self.params) > 1.0:
                 continue  # too far apart in time for any similarity to join
-            ranked.append((dot / story.norm, -story.seq, sid))
-        return [sid for _, _, sid in heapq.nlargest(MAX_CANDIDATES, ranked)]
+            out.append(story.seq)
+            if len(out) == MAX_CANDIDATES:
+                break
+        return out
 
-    def _cosine(self, vec: dict[str, float], story: _Story) -> float:
-        c = story.centroid
-        return sum(w * c.get(t, 0.0) for t, w in vec.items()) / story.norm if story.norm else 0.0
+    def _scores(
+        self, ids: np.ndarray, ws: np.ndarray, emb: np.ndarray | None, stories: Sequence[StoryState]
+    ) -> list[float]:
+        """The weighted mean of the channel cosines and the embedding cosine (see StoryParams) of the
+        article against each story, computed together."""
+        p = self.params
+        if not stories:
+            return []
+        every = np.concatenate([s.ids for s in stories])
+        owner = np.repeat(np.arange(len(stories)), [len(s.ids) for s in stories])
+        dots = np.zeros(3 * len(stories))
+        if len(ids) and len(every):
+            pos = np.minimum(np.searchsorted(ids, every), len(ids) - 1)
+            hit = ids[pos] == every
+            weights = np.concatenate([s.weights for s in stories])[hit] * ws[pos[hit]]
+            dots = np.bincount(owner[hit] * 3 + (every[hit] & 3), weights=weights, minlength=3 * len(stories))
+        out = []
+        for k, story in enumerate(stories):
+            cos = [
+                float(d) / n if n else 0.0 for d, n in zip(dots[3 * k : 3 * k + 3], story.norms, strict=True)
+            ]
+            score = p.w_words * cos[0] + p.w_entity * cos[1] + p.w_figure * cos[2]
+            total = p.w_words + p.w_entity + p.w_figure
+            if p.w_embed and emb is not None and story.emb is not None:
+                score += p.w_embed * story.embedding_cosine(emb)
+                total += p.w_embed
+            out.append(score / total if total else 0.0)
+        return out
 
     def _decide(
-        self, key: str, f: StoryFeatures, vec: dict[str, float]
+        self, key: str, f: StoryFeatures, ids: np.ndarray, ws: np.ndarray, emb: np.ndarray | None
     ) -> tuple[Assignment, CopyMatch | None]:
         """The assignment of a new article (and its copy match), without changing the index."""
         match = self._copies.match(f.fingerprint)
         if match is not None:
-            sid = self._assigned[match.original].story_id
+            sid = self._window[match.original].story_id
             return Assignment(sid, match.original, round(match.jaccard, 4), False), match
-        best_sid, best_score, best_any = None, -1.0, 0.0
-        for sid in self._candidates(vec, f.published):
-            story = self._stories[sid]
-            score = self._cosine(vec, story)
+        best, best_score, best_any = None, -1.0, 0.0
+        candidates = [self._stories[seq] for seq in self._candidates(ids, ws, f.published)]
+        for story, score in zip(candidates, self._scores(ids, ws, emb, candidates), strict=True):
             best_any = max(best_any, score)
             bar = threshold(day_gap(f.published, story.first, story.last), self.params)
             if score >= bar and score > best_score:
-                best_sid, best_score = sid, score
-        if best_sid is None:
+                best, best_score = story, score
+        if best is None:
             return Assignment(self._new_id(key), None, round(best_any, 4), True), None
-        return Assignment(best_sid, None, round(best_score, 4), False), None
+        return Assignment(best.id, None, round(best_score, 4), False), None
 
     def _new_id(self, key: str) -> str:
         sid = story_id_for(key)
-        if sid in self._stories:  # a 40-bit collision: fall back to the whole digest
+        if sid in self._by_id:  # a 40-bit collision: fall back to the whole digest
             sid = "s-" + hashlib.sha1(key.encode("utf-8")).hexdigest()
         return sid
 
     # ---------------------------------------------------------------- updating
 
     def _record(
-        self, key: str, f: StoryFeatures, vec: dict[str, float], a: Assignment, match: CopyMatch | None
+        self,
+        key: str,
+        f: StoryFeatures,
+        vec: tuple[np.ndarray, np.ndarray],
+        a: Assignment,
+        match: CopyMatch | None,
+        emb: np.ndarray | None,
     ) -> None:
-        story = self._stories.get(a.story_id)
-        if story is None:
-            story = self._stories[a.story_id] = _Story(a.story_id, key, len(self._stories))
-        self._copies.record(key, f.fingerprint, match)
-        self._assigned[key] = a
+        seq = self._by_id.get(a.story_id)
+        if seq is None:
+            seq = self._by_id[a.story_id] = len(self._stories)
+            self._stories.append(StoryState.empty(a.story_id, seq))
+            self._archived.append(0)
+        story = self._stories[seq]
+        self._remember(key, f, a, match)
+        self.added += 1
         story.size += 1
         if f.published is not None:
             story.first = f.published if story.first is None else min(story.first, f.published)
             story.last = f.published if story.last is None else max(story.last, f.published)
         if story.archived and f.published is not None:
             self._set_archived(story, False)
-        if match is None and vec:  # a copy adds no new evidence of what the story is about
-            self._update_centroid(story, vec)
+        if match is None:  # a copy adds no new evidence of what the story is about
+            story.merge(vec[0], vec[1], CENTROID_TERMS)
+            if emb is not None:
+                story.add_embedding(emb)
+            self._post(story)
         if f.published is not None and (self._newest is None or f.published > self._newest):
             self._newest = f.published
         if story.last is not None and not story.archived:
-            heapq.heappush(self._by_last, (story.last, story.seq, story.id))
+            heapq.heappush(self._by_last, (story.last, story.seq))
+        self._dirty.add(seq)
         self._archive_old()
 
-    def _update_centroid(self, story: _Story, vec: dict[str, float]) -> None:
-        merged = dict(story.centroid)
-        for t, w in vec.items():
-            merged[t] = merged.get(t, 0.0) + w
-        ranked = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
-        story.centroid = dict(sorted(ranked[:CENTROID_TERMS]))
-        story.norm = math.sqrt(sum(w * w for w in story.centroid.values()))
-        indexed = {t for t, _ in ranked[:INDEX_TERMS]}
-        tier = self._archive if story.archived else self._postings
-        for t in sorted(story.indexed - indexed):
-            _unpost(tier, t, story.id)
-        for t in sorted(indexed - story.indexed):
-            tier.setdefault(t, {})[story.id] = None
-        story.indexed = indexed
+    def _remember(self, key: str, f: StoryFeatures, a: Assignment, match: CopyMatch | None) -> None:
+        """Keep ``key`` among the latest articles for copy detection, forgetting the oldest."""
+        self._copies.record(key, f.fingerprint, match)
+        self._window[key] = a
+        while len(self._window) > COPY_WINDOW:
+            old, _ = self._window.popitem(last=False)
+            self._copies.forget(old)
 
-    def _set_archived(self, story: _Story, archived: bool) -> None:
-        source, target = (self._postings, self._archive) if archived else (self._archive, self._postings)
-        for t in sorted(story.indexed):
-            _unpost(source, t, story.id)
-            target.setdefault(t, {})[story.id] = None
+    def _post(self, story: StoryState) -> None:
+        """Add the story to the postings of its heaviest keys that it is not posted under yet."""
+        tier = self._archive if story.archived else self._postings
+        for t in story.new_index_terms(INDEX_TERMS):
+            posting = tier.get(t)
+            if posting is None:
+                posting = tier[t] = array("i")
+            posting.append(story.seq)
+
+    def _set_archived(self, story: StoryState, archived: bool) -> None:
         story.archived = archived
+        self._archived[story.seq] = int(archived)
+        story.posted = NO_IDS  # posted afresh in the other tier
+        self._post(story)
 
     def _archive_old(self) -> None:
         """Archive the stories too far behind the newest date for a newer article to join them."""
         if self._max_gap is None or self._newest is None:
             return
         while self._by_last and (self._newest - self._by_last[0][0]).days > self._max_gap:
-            last, _, sid = heapq.heappop(self._by_last)
-            story = self._stories[sid]
+            last, seq = heapq.heappop(self._by_last)
+            story = self._stories[seq]
             if story.archived or story.last != last:
                 continue  # a stale heap entry: the story has a later date (and a later entry)
             self._set_archived(story, True)
+            self._dirty.add(seq)
+            self._archived_since += 1
+        if self._archived_since > max(COMPACT_MIN, len(self._stories) // 4):
+            self._postings = {}  # drop the entries of stories archived since: the active tier stays small
+            self._post_all(archive=False)
+            self._archived_since = 0
 
     def add(self, key: str, features: StoryFeatures) -> Assignment:
-        """Assign the article ``key``; a key already in the index keeps its assignment."""
-        known = self._assigned.get(key)
+        """Assign the article ``key``; a key among the latest articles keeps its assignment."""
+        known = self._window.get(key)
         if known is not None:
             return known
-        vec = term_vector(features, self.params)
-        a, match = self._decide(key, features, vec)
-        self._record(key, features, vec, a, match)
+        ids, ws = self._ids(term_vector(features, self.params), grow=True)
+        emb = self._embedding(features)
+        a, match = self._decide(key, features, ids, ws, emb)
+        self._record(key, features, (ids, ws), a, match, emb)
         return a
 
     def _replay(self, rows: Iterable[tuple[str, str, StoryFeatures]]) -> StoryIndex:
         for key, story_id, features in rows:
-            if key in self._assigned:
+            if key in self._window:
                 continue
-            vec = term_vector(features, self.params)
-            a, match = self._decide(key, features, vec)
+            ids, ws = self._ids(term_vector(features, self.params), grow=True)
+            emb = self._embedding(features)
+            a, match = self._decide(key, features, ids, ws, emb)
             if a.story_id != story_id:
                 self.disagreements += 1
-                story = self._stories.get(story_id)
-                score = self._cosine(vec, story) if story is not None and match is None else a.score
-                a = replace(a, story_id=story_id, score=round(score, 4), new_story=story is None)
-            self._record(key, features, vec, a, match)
+                seq = self._by_id.get(story_id)
+                if seq is not None and match is None:
+                    score = self._scores(ids, ws, emb, [self._stories[seq]])[0]
+                else:
+                    score = a.score
+                a = replace(a, story_id=story_id, score=round(score, 4), new_story=seq is None)
+            self._record(key, features, (ids, ws), a, match, emb)
         return self
 
     restore = _Restore()
+
+    # ---------------------------------------------------------------- saved state
+
+    def states(self) -> tuple[list[StoryState], list[tuple[int, str]]]:
+        """The stories changed since the last call and the keys interned since then (``(id, key)``):
+        what a caller saves after each article so that :meth:`from_states` can rebuild the index."""
+        changed = [self._stories[s] for s in sorted(self._dirty)]
+        self._dirty.clear()
+        start, self._new_terms = self._new_terms, len(self._terms)
+        return changed, [(self._vocab[t], t) for t in self._terms[start:]]
+
+    def _post_all(self, archive: bool = True) -> None:
+        """Build the tiers of the inverted index (the active one; with ``archive`` the archive too)
+        from every story's ``posted`` keys at once."""
+        tiers = ((False, self._postings), (True, self._archive)) if archive else ((False, self._postings),)
+        for archived, tier in tiers:
+            chosen = [s for s in self._stories if s.archived == archived and len(s.posted)]
+            if not chosen:
+                continue
+            terms = np.concatenate([s.posted for s in chosen])
+            seqs = np.repeat(
+                np.array([s.seq for s in chosen], dtype=np.int32), [len(s.posted) for s in chosen]
+            )
+            order = np.argsort(terms, kind="stable")
+            terms, seqs = terms[order], seqs[order]
+            cuts = np.flatnonzero(np.diff(terms)) + 1
+            for t, part in zip(terms[np.r_[0, cuts]].tolist(), np.split(seqs, cuts), strict=True):
+                posting = array("i")
+                posting.frombytes(part.astype(np.int32).tobytes())
+                tier[t] = posting
+
+    @classmethod
+    def from_states(
+        cls,
+        states: Iterable[StoryState],
+        terms: Iterable[tuple[int, str]],
+        recent: Iterable[tuple[str, str, StoryFeatures, str | None]] = (),
+        *,
+        added: int = 0,
+        params: StoryParams = DEFAULT_PARAMS,
+    ) -> StoryIndex:
+        """An index rebuilt from saved stories and keys (:meth:`states`), without replaying articles.
+
+        ``recent``: ``(key, story_id, features, copy_of)`` of the latest articles in the order they
+        were added (at most :data:`COPY_WINDOW` are kept), for copy detection; ``added``: how many
+        articles the index had taken."""
+        index = cls(params)
+        for i, t in sorted(terms):
+            if (i >> 2) != len(index._terms):
+                raise ValueError(f"story index keys are not contiguous at id {i}")
+            index._vocab[t] = i
+            index._terms.append(t)
+        index._new_terms = len(index._terms)
+        for story in sorted(states, key=lambda s: s.seq):
+            if story.seq != len(index._stories):
+                raise ValueError(f"story index states are not contiguous at seq {story.seq}")
+            index._stories.append(story)
+            index._by_id[story.id] = story.seq
+            index._archived.append(int(story.archived))
+            if story.last is not None:
+                if index._newest is None or story.last > index._newest:
+                    index._newest = story.last
+                if not story.archived:
+                    index._by_last.append((story.last, story.seq))
+        index._post_all()
+        heapq.heapify(index._by_last)
+        recent = list(recent)[-COPY_WINDOW:]
+        index._copies.record_many([(key, f.fingerprint, copy_of) for key, _, f, copy_of in recent])
+        for key, story_id, _, copy_of in recent:
+            index._window[key] = Assignment(story_id, copy_of, 0.0, False)
+        index.added = added
+        return index
 
 
 def _order_key(item: tuple[int, Article]) -> tuple[bool, date, int]:
@@ -417,12 +460,16 @@ def _order_key(item: tuple[int, Article]) -> tuple[bool, date, int]:
 
 def group(items: Sequence[tuple[str, Article]], params: StoryParams = DEFAULT_PARAMS) -> list[Assignment]:
     """Assign every ``(key, article)``: sorted by published date (undated last), then the given
-    order. The result is aligned with ``items``. Keys must be distinct."""
+    order. The result is aligned with ``items``. Keys must be distinct. Features are computed as
+    ingest computes them (:func:`corroborate.stories.features.features_for`)."""
+    from corroborate.stories.features import features_for
+
     keys = [k for k, _ in items]
     if len(set(keys)) != len(keys):
         raise ValueError("group: keys must be distinct")
     index = StoryIndex(params)
+    feats = features_for([a for _, a in items])
     out: list[Assignment | None] = [None] * len(items)
-    for i, article in sorted(enumerate(a for _, a in items), key=_order_key):
-        out[i] = index.add(keys[i], story_features(article))
+    for i, _ in sorted(enumerate(a for _, a in items), key=_order_key):
+        out[i] = index.add(keys[i], feats[i])
     return [a for a in out if a is not None]
