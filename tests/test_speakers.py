@@ -184,7 +184,7 @@ def test_migration_0003_adds_the_source_entity_column(tmp_path: Path) -> None:
         migrate(db, "0002")
         with sqlite3.connect(path) as raw:
             before = [row[1] for row in raw.execute("PRAGMA table_info(attributions)")]
-        migrate(db, "head")
+        migrate(db, "0003")
     finally:
         db.close()
     with sqlite3.connect(path) as raw:
