@@ -10,16 +10,15 @@ bad date or file), 3 some batch lines malformed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
-from typing import IO, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from corroborate.app.runner import EXIT_USAGE, exit_code
 from corroborate.cli.common import DbOption, _errors, _say, command
-from corroborate.cli.stance import _open, _reject_constant
+from corroborate.cli.jsonl import json_object_line, open_input, records
 from corroborate.errors import UsageError
 
 
@@ -31,36 +30,12 @@ class CheckFormat(StrEnum):
 
 def parse_claim_line(raw: bytes) -> tuple[Any, str]:
     """``(id, claim)`` of one batch line; ``ValueError`` says what is wrong with it."""
-    try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    try:
-        record = json.loads(line, parse_constant=_reject_constant)
-    except ValueError as exc:
-        raise ValueError(f"not valid JSON ({exc})") from None
-    if not isinstance(record, dict):
-        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
-    if "id" not in record:
-        raise ValueError('missing "id"')
+    record = json_object_line(raw)
     if "claim" not in record:
         raise ValueError('missing "claim"')
     if not isinstance(record["claim"], str) or not record["claim"].strip():
         raise ValueError('"claim" must be a non-empty string')
     return record["id"], record["claim"]
-
-
-def _records(stream: IO[bytes], name: str, counts: dict[str, int]) -> Iterator[tuple[Any, str]]:
-    for number, raw in enumerate(stream, start=1):
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        if not raw.strip():
-            continue
-        try:
-            yield parse_claim_line(raw)
-        except ValueError as exc:
-            counts["bad"] += 1
-            _say(f"{name}: line {number}: {exc}; skipped")
 
 
 def _date(value: str | None, flag: str) -> date | None:
@@ -130,7 +105,7 @@ def check(
             from corroborate.app.check import validate_claim
 
             validate_claim(claim)
-        stream = _open(claims) if claims is not None else None
+        stream = open_input(claims) if claims is not None else None
         try:
             with open_store(db, create=False) as store:
                 model = load_model()
@@ -139,7 +114,7 @@ def check(
                     return
                 name = "<stdin>" if claims == "-" else str(claims)
                 chosen = fmt or CheckFormat.jsonl
-                for ident, text in _records(stream, name, counts):
+                for ident, text in records(stream, name, counts, parse_claim_line):
                     _emit(run_check(store, text, options, model), chosen, ident, batch=True)
                     counts["ok"] += 1
         finally:

@@ -10,70 +10,26 @@ the model could not be loaded), 2 usage error (no such file).
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from corroborate.app.runner import exit_code
 from corroborate.cli.common import _errors, _say, command
-from corroborate.errors import UsageError
+from corroborate.cli.jsonl import json_object_line, open_input, records
 
 CHUNK = 256  # records classified together: bounded memory on big inputs
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def parse_pair_line(raw: bytes) -> tuple[Any, str, str]:
     """``(id, claim, text)`` of one input line; ``ValueError`` says what is wrong with it."""
-    try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    try:
-        record = json.loads(line, parse_constant=_reject_constant)
-    except ValueError as exc:
-        raise ValueError(f"not valid JSON ({exc})") from None
-    if not isinstance(record, dict):
-        raise ValueError(f"expected a JSON object, got {type(record).__name__}")
-    if "id" not in record:
-        raise ValueError('missing "id"')
+    record = json_object_line(raw)
     for key in ("claim", "text"):
         if key not in record:
             raise ValueError(f'missing "{key}"')
         if not isinstance(record[key], str):
             raise ValueError(f'"{key}" must be a string')
     return record["id"], record["claim"], record["text"]
-
-
-def _open(pairs: str) -> IO[bytes]:
-    if pairs == "-":
-        return sys.stdin.buffer
-    path = Path(pairs)
-    if not path.is_file():
-        raise UsageError("no such file" if not path.exists() else "not a file", input_name=pairs)
-    try:
-        return path.open("rb")
-    except OSError as exc:
-        raise UsageError(f"cannot read: {exc.strerror or exc}", input_name=pairs) from exc
-
-
-def _records(stream: IO[bytes], name: str, counts: dict[str, int]) -> Iterator[tuple[Any, str, str]]:
-    """Good records in order; malformed lines are reported on stderr and counted."""
-    for number, raw in enumerate(stream, start=1):
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        if not raw.strip():
-            continue
-        try:
-            yield parse_pair_line(raw)
-        except ValueError as exc:
-            counts["bad"] += 1
-            _say(f"{name}: line {number}: {exc}; skipped")
 
 
 @command()
@@ -97,11 +53,11 @@ def stance(
     counts = {"ok": 0, "bad": 0}
     with _errors():
         name = "<stdin>" if pairs == "-" else pairs
-        stream = _open(pairs)
+        stream = open_input(pairs)
         try:
             model = load_model()
             batch: list[tuple[Any, str, str]] = []
-            for record in _records(stream, name, counts):
+            for record in records(stream, name, counts, parse_pair_line):
                 batch.append(record)
                 if len(batch) >= CHUNK:
                     _emit(batch, predict_stances([(c, t) for _, c, t in batch], model), counts)
