@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from eval_stories import pairwise  # noqa: E402
+from eval_stories import cached_features, pairwise  # noqa: E402
 
 from corroborate.types import Article  # noqa: E402
 
@@ -75,24 +75,7 @@ def same_topic_pairwise(gold: dict[str, str], predicted: dict[str, str]) -> tupl
 def features(records: list[tuple[str, Article]], embed: bool = True, cache: Path | None = None) -> dict:
     """url -> StoryFeatures, computed as ingest computes them (spaCy entities, facts, embedding);
     with ``cache``, kept in that JSONL file between runs (only for tuning)."""
-    from corroborate.stories.features import FEATURES_VERSION, StoryFeatures, features_for
-
-    if cache is not None and cache.exists():
-        rows = [json.loads(line) for line in cache.read_text(encoding="utf-8").splitlines()]
-        if rows and all(r["version"] == FEATURES_VERSION for r in rows):
-            found = {r["url"]: StoryFeatures.from_json(r["features"]) for r in rows}
-            if all(u in found for u, _ in records):
-                return found
-    feats = dict(
-        zip([u for u, _ in records], features_for([a for _, a in records], embed=embed), strict=True)
-    )
-    if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        lines = (
-            json.dumps({"url": u, "version": f.version, "features": f.to_json()}) for u, f in feats.items()
-        )
-        cache.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return feats
+    return cached_features(dict(records), cache, embed=embed)
 
 
 def predict_index(records: list[tuple[str, Article]], feats: dict, params=None) -> dict[str, str]:

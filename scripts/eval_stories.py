@@ -106,27 +106,35 @@ def pairwise(gold: dict[str, str], predicted: dict[str, str]) -> tuple[float, fl
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def featurise(bodies: dict[str, str], cache: Path | None = None) -> dict:
-    """Body ID -> StoryFeatures (each body an untitled, undated article), computed as ingest computes
-    them (spaCy entities, facts, the lead's embedding); with ``cache``, kept in that file (tuning)."""
+def cached_features(articles: dict[str, Article], cache: Path | None = None, embed: bool = True) -> dict:
+    """key -> StoryFeatures of each article, computed as ingest computes them (spaCy entities, facts, the
+    lead's embedding); with ``cache``, kept in that JSONL file between runs (tuning). Shared with
+    eval_ecbplus.py."""
     from corroborate.stories.features import FEATURES_VERSION, StoryFeatures, features_for
 
     if cache is not None and cache.exists():
         rows = [json.loads(line) for line in cache.read_text(encoding="utf-8").splitlines()]
         found = {
-            r["key"]: StoryFeatures.from_json(r["features"]) for r in rows if r["version"] == FEATURES_VERSION
+            r["key"]: StoryFeatures.from_json(r["features"])
+            for r in rows
+            if r.get("version") == FEATURES_VERSION and "key" in r
         }
-        if all(b in found for b in bodies):
-            return {b: found[b] for b in bodies}
-    keys = list(bodies)
-    feats = dict(zip(keys, features_for([Article(text=bodies[b]) for b in keys]), strict=True))
+        if all(k in found for k in articles):
+            return {k: found[k] for k in articles}
+    keys = list(articles)
+    feats = dict(zip(keys, features_for([articles[k] for k in keys], embed=embed), strict=True))
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         lines = (
-            json.dumps({"key": b, "version": f.version, "features": f.to_json()}) for b, f in feats.items()
+            json.dumps({"key": k, "version": f.version, "features": f.to_json()}) for k, f in feats.items()
         )
         cache.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return feats
+
+
+def featurise(bodies: dict[str, str], cache: Path | None = None) -> dict:
+    """Body ID -> StoryFeatures, each body an untitled, undated article."""
+    return cached_features({b: Article(text=text) for b, text in bodies.items()}, cache)
 
 
 def predict(keys: list[str], features: dict, params: StoryParams = DEFAULT_PARAMS) -> dict[str, str]:
