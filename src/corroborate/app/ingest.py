@@ -133,10 +133,6 @@ def ingest_article(store: Store, article: Article, mode: str = DEFAULT_MODE) -> 
 
     An article already stored is not analysed again: its stored id, story and count come back with
     ``created=False``. A failed analysis is raised."""
-    existing = store.find(article)
-    if existing is not None:
-        group_pending(store)
-        return IngestResult(existing, story_of(store, existing), store.attribution_count(existing), False)
     ((_, outcome),) = ingest_each(store, [IngestItem(origin=article.url or "article", article=article)], mode)
     if isinstance(outcome, Exception):
         raise outcome
