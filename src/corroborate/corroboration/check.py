@@ -27,8 +27,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
+from corroborate.corroboration.build import StoryArticle
 from corroborate.corroboration.relay import display_name, outlet_key
 from corroborate.corroboration.stance import STANCES
 from corroborate.corroboration.stance_features import PREFIX, STOP_WORDS, tokenize
@@ -97,13 +97,10 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
-class CheckedArticle:
-    id: int
-    url: str | None
-    outlet: str | None
-    title: str | None
-    published: date | None
-    copy_of: int | None
+class CheckedArticle(StoryArticle):
+    """A story article's identity (id, url, outlet, title, published, copy_of) with its stance toward the
+    checked claim."""
+
     stance: str
     score: float
     evidence: tuple[Evidence, ...]
