@@ -19,7 +19,8 @@ from datetime import date
 
 import numpy as np
 
-EMBED_SCALE = 127.0
+from corroborate.stories.features import EMBED_SCALE
+
 NO_IDS = np.zeros(0, dtype=np.int32)
 
 
