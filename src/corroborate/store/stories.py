@@ -8,6 +8,7 @@ Articles are grouped in published order (undated ones last), then ingest order (
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -227,6 +228,7 @@ def save_story_features(store: Database, article_id: int, features: str) -> None
             conn.execute(insert(story_features_table).values(article_id=article_id, features=features))
 
 
+@functools.cache
 def _state_version() -> str:
     """The saved index state is used only by an index of the same format and parameters."""
     from corroborate.stories import index
