@@ -212,7 +212,7 @@ def outlets(store: Store) -> list[OutletStats]:
             OutletStats(
                 outlet=name,
                 articles=article_counts.get(name, 0),
-                attributions=sum(n for _, n in by_kind.items()),
+                attributions=sum(by_kind.values()),
                 anonymous=sum(
                     n for (kind, named), n in by_kind.items() if kind in ANONYMOUS_KINDS and not named
                 ),

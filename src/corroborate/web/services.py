@@ -47,10 +47,6 @@ def list_stories(store: Store, filters: Filters, limit: int, offset: int) -> tup
     )
 
 
-def load_story(store: Store, story_id: str) -> Any:
-    return story_service.load_story(store, story_id)
-
-
 def story_build(ctx: WebContext, story_id: str) -> story_service.StoryBuild:
     """The story's report, its JSON and its articles, built once per change of the story."""
     return ctx.stories.get(ctx.store, story_id)
