@@ -172,16 +172,18 @@ def story_features(
     facts: Iterable[Fact] | None = None,
     embedding: Sequence[float] | None = None,
     lead_names: Iterable[str] | None = None,
+    text: str | None = None,
 ) -> StoryFeatures:
     """Features of ``article``. ``entity_names``: mentions from a named-entity tagger (one item per
     mention), used instead of the capitalised-phrase heuristic; ``places`` and ``figures`` likewise
     (figures: the texts of numeric mentions; ``lead_names``: the entity mentions in the lead).
     ``facts``: the article's facts (default: extracted here). ``embedding``: a unit sentence
-    embedding of the lead."""
-    text = without_furniture(article.text)
+    embedding of the lead. ``text``: the article's text without furniture, when the caller has it."""
+    text = without_furniture(article.text) if text is None else text
+    first = lead(text)
     if entity_names is None:
         ents = entities(text)
-        lead_keys = set(entities(lead(text)))
+        lead_keys = set(entities(first))
     else:
         ents = Counter(k for k in map(_name_key, entity_names) if k)
         lead_keys = {k for k in map(_name_key, lead_names or ()) if k}
@@ -204,7 +206,7 @@ def story_features(
         shingles=fp.shingles,
         credit=fp.credit,
         title_terms=tuple(sorted(set(content_terms(article.title or "")))),
-        lead_terms=tuple(sorted(set(content_terms(lead(text))))),
+        lead_terms=tuple(sorted(set(content_terms(first)))),
         entities=_top(ents, ENTITY_TERMS),
         body_terms=_top(Counter(content_terms(text)), BODY_TERMS),
         published=article.published,
@@ -240,9 +242,10 @@ def _lead_end(text: str) -> int:
     return at + len(tail) if at >= 0 else len(first)
 
 
-def embedding_text(article: Article) -> str:
-    """What is embedded: the title and the lead."""
-    body = lead(without_furniture(article.text))
+def embedding_text(article: Article, text: str | None = None) -> str:
+    """What is embedded: the title and the lead (``text``: the article's text without furniture, when the
+    caller has it)."""
+    body = lead(without_furniture(article.text) if text is None else text)
     return f"{article.title}. {body}" if article.title else body
 
 
@@ -259,12 +262,12 @@ def features_for(
     nlp = load_nlp()
     texts = [without_furniture(a.text) for a in articles]
     vectors = None
-    if embed and articles:
+    if embed:
         from corroborate.errors import ModelUnavailable
         from corroborate.text.embed import embed as embed_texts
 
         try:
-            vectors = embed_texts([embedding_text(a) for a in articles])
+            vectors = embed_texts([embedding_text(a, t) for a, t in zip(articles, texts, strict=True)])
         except ModelUnavailable as exc:  # an install without the embedder groups on the other channels
             log.warning("story features without embeddings: %s", exc)
     out = []
@@ -276,7 +279,14 @@ def features_for(
         emb = vectors[i] if vectors is not None else None
         out.append(
             story_features(
-                a, names, places=places, figures=figures, facts=facts, embedding=emb, lead_names=in_lead
+                a,
+                names,
+                places=places,
+                figures=figures,
+                facts=facts,
+                embedding=emb,
+                lead_names=in_lead,
+                text=texts[i],
             )
         )
     return out
