@@ -210,22 +210,23 @@ class StoryGrouper:
                     article_id=m.article_id, story_id=m.story_id, copy_of=m.copy_of, score=m.score, seq=seq
                 )
             )
-            existing = select(story_features_table.c.article_id).where(
-                story_features_table.c.article_id == m.article_id
-            )
-            if conn.scalar(existing) is None:
-                conn.execute(insert(story_features_table).values(article_id=m.article_id, features=features))
+            _keep_features(conn, m.article_id, features)
             self._save_state(conn)
 
 
 def save_story_features(store: Database, article_id: int, features: str) -> None:
     """Keep an article's story features (JSON) computed elsewhere, for grouping to use as they are."""
     with store.write() as conn:
-        existing = select(story_features_table.c.article_id).where(
-            story_features_table.c.article_id == article_id
-        )
-        if conn.scalar(existing) is None:
-            conn.execute(insert(story_features_table).values(article_id=article_id, features=features))
+        _keep_features(conn, article_id, features)
+
+
+def _keep_features(conn: Connection, article_id: int, features: str) -> None:
+    """Store an article's story features unless it has some already (inside the caller's transaction)."""
+    existing = select(story_features_table.c.article_id).where(
+        story_features_table.c.article_id == article_id
+    )
+    if conn.scalar(existing) is None:
+        conn.execute(insert(story_features_table).values(article_id=article_id, features=features))
 
 
 @functools.cache
