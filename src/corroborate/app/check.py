@@ -73,7 +73,8 @@ def check(
     # Candidates below the rank or coverage threshold would be left out anyway: the model never sees them.
     rows = candidate_rows(store, [(i, rank) for i, rank in ranked if rank >= options.min_rank])
     terms = claim_terms(claim)
-    rows = [r for r in rows if coverage(terms, f"{r.title or ''}\n{r.text}") >= options.min_coverage]
+    shares = {r.id: coverage(terms, f"{r.title or ''}\n{r.text}") for r in rows}
+    rows = [r for r in rows if shares[r.id] >= options.min_coverage]
     thresholds = {"limit": options.limit, "min_rank": options.min_rank, "min_coverage": options.min_coverage}
     if not rows:
         return check_claim(claim, [], [], **thresholds)
@@ -85,6 +86,6 @@ def check(
     for i in keep:
         row = rows[i]
         if row.id in analyses:
-            candidates.append(CheckCandidate(row.id, analyses[row.id], row.copy_of, row.rank))
+            candidates.append(CheckCandidate(row.id, analyses[row.id], row.copy_of, row.rank, shares[row.id]))
             kept_probs.append(probs[i])
     return check_claim(claim, candidates, kept_probs, **thresholds)

@@ -76,12 +76,14 @@ _PRONOUNS = word_set("he she they it we i you him her them his its their this th
 @dataclass(frozen=True, slots=True)
 class CheckCandidate:
     """A stored article the retrieval step found: its id, analysis, the article it copies, and its full-text
-    rank as a share of the best match's (1: the best match)."""
+    rank as a share of the best match's (1: the best match), and the share of the claim's words its title and
+    text hold (:func:`coverage`), when the caller has measured it already."""
 
     article_id: int
     analysis: Analysis
     copy_of: int | None = None
     retrieval: float = 1.0
+    coverage: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,7 +327,9 @@ def check_claim(
         if stance == "unrelated":
             continue
         article = cand.analysis.article
-        share = coverage(terms, f"{article.title or ''}\n{article.text}")
+        share = cand.coverage
+        if share is None:
+            share = coverage(terms, f"{article.title or ''}\n{article.text}")
         if cand.retrieval < min_rank or share < min_coverage:
             continue
         related = 1.0 - probs["unrelated"]
