@@ -91,6 +91,14 @@ def test_undecodable_line(runner, tmp_path):
     assert [o["id"] for o in _outputs(result)] == [1]
 
 
+def test_deeply_nested_line_is_skipped_and_the_run_goes_on(runner, tmp_path):
+    deep = '{"id": 2, "claim": "c", "text": "t", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    result = runner.invoke(app, ["stance", "--pairs", _write(tmp_path, [_line(1), deep, _line(3)])])
+    assert result.exit_code == 3
+    assert [o["id"] for o in _outputs(result)] == [1, 3]
+    assert "line 2: JSON nests arrays or objects too deeply to read" in result.stderr
+
+
 def test_nothing_good_exits_1(runner, tmp_path):
     result = runner.invoke(app, ["stance", "--pairs", _write(tmp_path, ["oops", "[]"])])
     assert result.exit_code == 1

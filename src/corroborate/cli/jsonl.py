@@ -11,6 +11,7 @@ from typing import IO, Any, TypeVar
 
 from corroborate.cli.common import _say
 from corroborate.errors import UsageError
+from corroborate.ingest.checks import TOO_DEEP
 
 T = TypeVar("T")
 
@@ -29,6 +30,8 @@ def json_object_line(raw: bytes) -> dict[str, Any]:
         record = json.loads(line, parse_constant=_reject_constant)
     except ValueError as exc:
         raise ValueError(f"not valid JSON ({exc})") from None
+    except RecursionError:
+        raise ValueError(TOO_DEEP) from None
     if not isinstance(record, dict):
         raise ValueError(f"expected a JSON object, got {type(record).__name__}")
     if "id" not in record:
