@@ -254,7 +254,7 @@ def _analyse(pending: list[tuple[int, int, Any]], mode: str) -> Iterator[tuple]:
     from corroborate.analysis.pipeline import analyze_batch
 
     analyses = analyze_batch([item.article for _, _, item in pending], mode)
-    features = _story_features([a.article for a in analyses if not isinstance(a, Exception)])
+    features = iter(_story_features([a.article for a in analyses if not isinstance(a, Exception)]))
     for (file_index, record_index, item), analysis in zip(pending, analyses, strict=True):
         if isinstance(analysis, Exception):
             yield _error_record(file_index, record_index, item.origin, STAGE_ANALYSIS, analysis)
@@ -265,7 +265,7 @@ def _analyse(pending: list[tuple[int, int, Any]], mode: str) -> Iterator[tuple]:
                 record_index,
                 item.origin,
                 article_id(item.article),
-                _article_row(item.article, analysis, features.pop(0) if features else None),
+                _article_row(item.article, analysis, next(features)),
                 _attribution_rows(analysis),
                 _fact_rows(analysis),
                 None,
